@@ -1,0 +1,7 @@
+namespace Portal.Core.Gallery;
+
+public enum OsFamily
+{
+    Windows,
+    Linux,
+}

@@ -1,0 +1,149 @@
+using Portal.Core.Common;
+
+namespace Portal.Core.Gallery;
+
+/// <summary>A gallery item tenants create VMs from: an OS on a template disk, optionally signed for shielding.</summary>
+public sealed class VmTemplate
+{
+    public const int NameMaxLength = 100;
+    public const int DescriptionMaxLength = 1000;
+    public const int OsVersionMaxLength = 100;
+    public const int DiskFileNameMaxLength = 255;
+    public const int MaxDiskSizeGiB = 65536;
+
+    private static readonly char[] ForbiddenFileNameChars = ['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
+
+    private VmTemplate()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public string Name { get; private set; } = "";
+
+    public string Description { get; private set; } = "";
+
+    public OsFamily OsFamily { get; private set; }
+
+    public string OsVersion { get; private set; } = "";
+
+    /// <summary>Hyper-V VM generation: 1 (BIOS) or 2 (UEFI); only generation 2 can be shielded.</summary>
+    public int Generation { get; private set; }
+
+    public string DiskFileName { get; private set; } = "";
+
+    public int DiskSizeGiB { get; private set; }
+
+    public Guid? DefaultHardwareProfileId { get; private set; }
+
+    public VolumeSignatureCatalogInfo? Vsc { get; private set; }
+
+    public bool IsActive { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset? RetiredAt { get; private set; }
+
+    public bool IsShieldingCapable => Vsc is not null && Generation == 2;
+
+    public static VmTemplate Create(
+        string name,
+        OsFamily osFamily,
+        string osVersion,
+        int generation,
+        string diskFileName,
+        int diskSizeGiB,
+        Guid? defaultHardwareProfileId,
+        string? description,
+        DateTimeOffset now)
+    {
+        var template = new VmTemplate
+        {
+            Id = Guid.CreateVersion7(now),
+            Generation = ValidateGeneration(generation),
+            DiskFileName = ValidateFileName(diskFileName),
+            DiskSizeGiB = Guard.Range(diskSizeGiB, nameof(DiskSizeGiB), 1, MaxDiskSizeGiB),
+            IsActive = true,
+            CreatedAt = now,
+        };
+        template.Update(name, osFamily, osVersion, defaultHardwareProfileId, description);
+        return template;
+    }
+
+    public void Update(string name, OsFamily osFamily, string osVersion, Guid? defaultHardwareProfileId, string? description)
+    {
+        if (!Enum.IsDefined(osFamily))
+        {
+            throw DomainValidationException.For(nameof(OsFamily), $"{nameof(OsFamily)} must be Windows or Linux.");
+        }
+
+        if (defaultHardwareProfileId == Guid.Empty)
+        {
+            throw DomainValidationException.For(nameof(DefaultHardwareProfileId),
+                $"{nameof(DefaultHardwareProfileId)} must name a hardware profile or be left empty.");
+        }
+
+        Name = Guard.Text(name, nameof(Name), 1, NameMaxLength);
+        OsFamily = osFamily;
+        OsVersion = Guard.Text(osVersion, nameof(OsVersion), 1, OsVersionMaxLength);
+        DefaultHardwareProfileId = defaultHardwareProfileId;
+        Description = Guard.Text(description, nameof(Description), 0, DescriptionMaxLength);
+    }
+
+    /// <summary>Records the catalog that signs this template's disk (replacing any earlier one, e.g. a re-signed disk).</summary>
+    public void AttachCatalog(VolumeSignatureCatalogInfo catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        Vsc = catalog;
+    }
+
+    public void RemoveCatalog()
+    {
+        if (Vsc is null)
+        {
+            throw new StateConflictException($"Template '{Name}' has no volume signature catalog to remove.");
+        }
+
+        Vsc = null;
+    }
+
+    /// <summary>Hides the template from new VMs; existing VMs keep running.</summary>
+    public void Retire(DateTimeOffset now)
+    {
+        if (!IsActive)
+        {
+            throw new StateConflictException($"Template '{Name}' is already retired.");
+        }
+
+        IsActive = false;
+        RetiredAt = now;
+    }
+
+    public void Reactivate()
+    {
+        if (IsActive)
+        {
+            throw new StateConflictException($"Template '{Name}' is already active.");
+        }
+
+        IsActive = true;
+        RetiredAt = null;
+    }
+
+    private static int ValidateGeneration(int generation) =>
+        generation is 1 or 2
+            ? generation
+            : throw DomainValidationException.For(nameof(Generation), $"{nameof(Generation)} must be 1 or 2.");
+
+    private static string ValidateFileName(string? value)
+    {
+        var name = Guard.Text(value, nameof(DiskFileName), 1, DiskFileNameMaxLength);
+        if (name is "." or ".." || name.IndexOfAny(ForbiddenFileNameChars) >= 0 || name.Any(char.IsControl))
+        {
+            throw DomainValidationException.For(nameof(DiskFileName),
+                $"{nameof(DiskFileName)} must be a plain file name such as ws2025.vhdx, without folders.");
+        }
+
+        return name;
+    }
+}

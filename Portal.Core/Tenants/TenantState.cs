@@ -1,0 +1,7 @@
+namespace Portal.Core.Tenants;
+
+public enum TenantState
+{
+    Active,
+    Suspended,
+}

@@ -1,0 +1,7 @@
+namespace Portal.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Configuration;
+using Portal.Data.Postgres;
+using Portal.Data.Sqlite;
+
+namespace Portal.Data;
+
+public static class PortalDataExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IDbContextFactory{PortalDbContext}"/> (for components and services) and a scoped
+    /// <see cref="PortalDbContext"/> (for Identity and Data Protection) on the configured provider.
+    /// </summary>
+    public static IHostApplicationBuilder AddPortalData(this IHostApplicationBuilder builder, string dataFolder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Database:ConnectionString is required when Database:Provider is Postgres.")
+            .ValidateOnStart();
+
+        var options = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>()
+            ?? new DatabaseOptions();
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                builder.Services.AddPortalContext<PostgresPortalDbContext>(o =>
+                    o.UseNpgsql(options.ConnectionString, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds)));
+                break;
+            case DatabaseProvider.Sqlite:
+                var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString)
+                    ? SqliteDefaults.ConnectionString(dataFolder)
+                    : options.ConnectionString;
+                builder.Services.AddPortalContext<SqlitePortalDbContext>(o =>
+                    o.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(options.CommandTimeoutSeconds)));
+                break;
+        }
+
+        builder.Services.AddSingleton<DatabaseMigrator>();
+        return builder;
+    }
+
+    private static void AddPortalContext<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+        where TContext : PortalDbContext
+    {
+        services.AddDbContextFactory<TContext>(configure);
+        services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp =>
+            new PortalDbContextFactory<TContext>(sp.GetRequiredService<IDbContextFactory<TContext>>()));
+        services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<TContext>());
+    }
+
+    private sealed class PortalDbContextFactory<TContext>(IDbContextFactory<TContext> inner)
+        : IDbContextFactory<PortalDbContext>
+        where TContext : PortalDbContext
+    {
+        public PortalDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken);
+    }
+}

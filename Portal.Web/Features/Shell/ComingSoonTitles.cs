@@ -1,0 +1,20 @@
+namespace Portal.Web.Features.Shell;
+
+internal static class ComingSoonTitles
+{
+    public static string For(string relativePath) => relativePath.Split('?', '#')[0].TrimEnd('/') switch
+    {
+        "vms" => "Virtual machines",
+        "shielding-data" => "Shielding data",
+        "subscriptions" => "Subscriptions",
+        "activity" => "Activity",
+        "admin/plans" => "Plans",
+        "admin/tenants" => "Tenants",
+        "admin/subscriptions" => "Subscriptions",
+        "admin/gallery" => "Gallery",
+        "admin/fabric" => "Fabric",
+        "admin/jobs" => "Jobs",
+        "admin/audit" => "Audit log",
+        _ => "Coming soon",
+    };
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Web.Features.Account;
+
+namespace Portal.Web.Infrastructure;
+
+/// <summary>
+/// Runs before the server accepts requests: migrates when configured (the embedded default), refuses to serve
+/// a PostgreSQL database that is behind, then makes sure roles and the first provider admin exist.
+/// </summary>
+internal sealed class DatabaseStartup(
+    DatabaseMigrator migrator,
+    IOptions<DatabaseOptions> options,
+    IServiceScopeFactory scopes) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.ShouldMigrateOnStart)
+        {
+            await migrator.MigrateAsync(cancellationToken);
+        }
+        else
+        {
+            var pending = await migrator.PendingMigrationsAsync(cancellationToken);
+            if (pending.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The database is missing {pending.Count} migrations. Run the portal once with --migrate first.");
+            }
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<BootstrapAdmin>().EnsureAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+public static class DatabaseStartupExtensions
+{
+    public static WebApplicationBuilder AddDatabaseStartup(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<BootstrapAdmin>();
+        builder.Services.AddHostedService<DatabaseStartup>();
+        return builder;
+    }
+}

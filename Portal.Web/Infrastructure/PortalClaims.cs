@@ -1,0 +1,20 @@
+using System.Security.Claims;
+
+namespace Portal.Web.Infrastructure;
+
+public static class PortalClaims
+{
+    public const string TenantId = "tenant_id";
+    public const string DisplayName = "display_name";
+    public const string ApiTokenId = "api_token_id";
+
+    public static Guid GetUserId(this ClaimsPrincipal user) =>
+        Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)
+            ?? throw new InvalidOperationException("The principal has no user id."));
+
+    public static Guid? GetTenantId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(TenantId), out var id) ? id : null;
+
+    public static string GetDisplayName(this ClaimsPrincipal user) =>
+        user.FindFirstValue(DisplayName) ?? user.Identity?.Name ?? "";
+}

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Authorization;
+using Portal.Data.Identity;
+
+namespace Portal.Web.Infrastructure;
+
+public static class PortalPolicies
+{
+    /// <summary>A signed-in user of a tenant account.</summary>
+    public const string Tenant = "Tenant";
+
+    /// <summary>The hoster's administrators; everything under /admin and /api/admin.</summary>
+    public const string ProviderAdmin = "ProviderAdmin";
+
+    public static void Add(AuthorizationOptions options)
+    {
+        options.AddPolicy(Tenant, p => p.RequireAuthenticatedUser().RequireClaim(PortalClaims.TenantId));
+        options.AddPolicy(ProviderAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.ProviderAdmin));
+    }
+}

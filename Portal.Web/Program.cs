@@ -1,0 +1,36 @@
+using Portal.Data;
+using Portal.Web.Components;
+using Portal.Web.Features.Account;
+using Portal.Web.Features.Admin;
+using Portal.Web.Features.ApiTokens;
+using Portal.Web.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPortalOptions();
+builder.AddPortalData(builder.GetDataFolder());
+builder.AddDatabaseStartup();
+builder.AddPortalIdentity();
+builder.AddPortalApi();
+builder.AddPortalUi();
+
+var app = builder.Build();
+
+if (MigrateCommand.IsRequested(args))
+{
+    await MigrateCommand.RunAsync(app);
+    return;
+}
+
+app.UsePortalPipeline();
+
+app.MapPortalHealth();
+app.MapPortalOpenApi();
+app.MapAccountEndpoints();
+app.MapApiTokenEndpoints();
+app.MapAdminTenantEndpoints();
+app.MapPortalUi();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,187 @@
+using Portal.Core.Common;
+using Portal.Core.Gallery;
+
+namespace Portal.Core.Tests.Gallery;
+
+public class VmTemplateTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private static readonly VolumeSignatureCatalogInfo Vsc =
+        VolumeSignatureCatalogInfo.Create("WS2025-DC", "1.0.0.0", "CN=Contoso Signing", VolumeSignatureCatalogInfoTests.Sha256Hex);
+
+    private static VmTemplate NewTemplate(int generation = 2, Guid? profileId = null) => VmTemplate.Create(
+        "Windows Server 2025 Datacenter", OsFamily.Windows, "2025", generation, "ws2025-dc.vhdx", 127, profileId, null, Now);
+
+    [Fact]
+    public void Create_KeepsValuesAndStartsActiveWithoutCatalog()
+    {
+        var profileId = Guid.NewGuid();
+
+        var template = NewTemplate(profileId: profileId);
+
+        Assert.Equal("Windows Server 2025 Datacenter", template.Name);
+        Assert.Equal(OsFamily.Windows, template.OsFamily);
+        Assert.Equal(2, template.Generation);
+        Assert.Equal("ws2025-dc.vhdx", template.DiskFileName);
+        Assert.Equal(127, template.DiskSizeGiB);
+        Assert.Equal(profileId, template.DefaultHardwareProfileId);
+        Assert.True(template.IsActive);
+        Assert.Null(template.Vsc);
+        Assert.Equal(Now, template.CreatedAt);
+    }
+
+    [Fact]
+    public void IsShieldingCapable_Generation2WithCatalog_IsTrue()
+    {
+        var template = NewTemplate(generation: 2);
+
+        template.AttachCatalog(Vsc);
+
+        Assert.True(template.IsShieldingCapable);
+        Assert.Equal(Vsc, template.Vsc);
+    }
+
+    [Fact]
+    public void IsShieldingCapable_Generation1WithCatalog_IsFalse()
+    {
+        var template = NewTemplate(generation: 1);
+
+        template.AttachCatalog(Vsc);
+
+        Assert.NotNull(template.Vsc);
+        Assert.False(template.IsShieldingCapable);
+    }
+
+    [Fact]
+    public void IsShieldingCapable_Generation2WithoutCatalog_IsFalse()
+    {
+        Assert.False(NewTemplate(generation: 2).IsShieldingCapable);
+    }
+
+    [Fact]
+    public void AttachCatalog_Again_ReplacesTheCatalog()
+    {
+        var template = NewTemplate();
+        template.AttachCatalog(Vsc);
+        var resigned = VolumeSignatureCatalogInfo.Create("WS2025-DC", "1.1.0.0", "CN=Contoso Signing",
+            VolumeSignatureCatalogInfoTests.Sha256Hex);
+
+        template.AttachCatalog(resigned);
+
+        Assert.Equal("1.1.0.0", template.Vsc!.VscVersion);
+    }
+
+    [Fact]
+    public void RemoveCatalog_MakesTemplateNotShieldingCapable()
+    {
+        var template = NewTemplate();
+        template.AttachCatalog(Vsc);
+
+        template.RemoveCatalog();
+
+        Assert.Null(template.Vsc);
+        Assert.False(template.IsShieldingCapable);
+    }
+
+    [Fact]
+    public void RemoveCatalog_NoneAttached_IsRefused()
+    {
+        var ex = Assert.Throws<StateConflictException>(() => NewTemplate().RemoveCatalog());
+
+        Assert.Contains("no volume signature catalog", ex.Message);
+    }
+
+    [Fact]
+    public void Retire_Active_MakesInactive()
+    {
+        var template = NewTemplate();
+        var later = Now.AddDays(30);
+
+        template.Retire(later);
+
+        Assert.False(template.IsActive);
+        Assert.Equal(later, template.RetiredAt);
+    }
+
+    [Fact]
+    public void Retire_AlreadyRetired_IsRefused()
+    {
+        var template = NewTemplate();
+        template.Retire(Now);
+
+        Assert.Throws<StateConflictException>(() => template.Retire(Now));
+    }
+
+    [Fact]
+    public void Reactivate_Retired_MakesActiveAgain()
+    {
+        var template = NewTemplate();
+        template.Retire(Now);
+
+        template.Reactivate();
+
+        Assert.True(template.IsActive);
+        Assert.Null(template.RetiredAt);
+    }
+
+    [Fact]
+    public void Reactivate_Active_IsRefused()
+    {
+        Assert.Throws<StateConflictException>(() => NewTemplate().Reactivate());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void Create_GenerationOtherThan1Or2_NamesGeneration(int generation)
+    {
+        var ex = Assert.Throws<DomainValidationException>(() => NewTemplate(generation: generation));
+
+        Assert.Equal("Generation", Assert.Single(ex.Errors).Key);
+    }
+
+    [Theory]
+    [InlineData("../etc/passwd")]
+    [InlineData("disks/ws2025.vhdx")]
+    [InlineData(@"C:\disks\ws2025.vhdx")]
+    [InlineData("..")]
+    [InlineData("")]
+    public void Create_DiskFileNameNotAPlainFileName_NamesDiskFileName(string fileName)
+    {
+        var ex = Assert.Throws<DomainValidationException>(() =>
+            VmTemplate.Create("Ubuntu", OsFamily.Linux, "24.04", 2, fileName, 30, null, null, Now));
+
+        Assert.Equal("DiskFileName", Assert.Single(ex.Errors).Key);
+    }
+
+    [Theory]
+    [InlineData("", "24.04", 30, "Name")]
+    [InlineData("Ubuntu", "", 30, "OsVersion")]
+    [InlineData("Ubuntu", "24.04", 0, "DiskSizeGiB")]
+    [InlineData("Ubuntu", "24.04", 65537, "DiskSizeGiB")]
+    public void Create_InvalidValue_NamesTheField(string name, string osVersion, int diskSize, string field)
+    {
+        var ex = Assert.Throws<DomainValidationException>(() =>
+            VmTemplate.Create(name, OsFamily.Linux, osVersion, 2, "ubuntu.vhdx", diskSize, null, null, Now));
+
+        Assert.Equal(field, Assert.Single(ex.Errors).Key);
+    }
+
+    [Fact]
+    public void Create_UnknownOsFamily_NamesOsFamily()
+    {
+        var ex = Assert.Throws<DomainValidationException>(() =>
+            VmTemplate.Create("Other", (OsFamily)7, "1", 2, "other.vhdx", 30, null, null, Now));
+
+        Assert.Equal("OsFamily", Assert.Single(ex.Errors).Key);
+    }
+
+    [Fact]
+    public void Create_EmptyDefaultHardwareProfileId_NamesTheField()
+    {
+        var ex = Assert.Throws<DomainValidationException>(() => NewTemplate(profileId: Guid.Empty));
+
+        Assert.Equal("DefaultHardwareProfileId", Assert.Single(ex.Errors).Key);
+    }
+}
