@@ -20,7 +20,7 @@ public static class QuotaCheck
             var limit = effective.Limit(dimension);
             var usedValue = used.Of(dimension);
             var requestedValue = requested.Of(dimension);
-            if (limit is not null && requestedValue > 0 && (long)usedValue + requestedValue >= limit.Value)
+            if (limit is not null && requestedValue > 0 && (long)usedValue + requestedValue > limit.Value)
             {
                 exceeded.Add(new QuotaExceedance(dimension, limit.Value, usedValue, requestedValue));
             }

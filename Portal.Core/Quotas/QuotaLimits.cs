@@ -1,6 +1,3 @@
-// CS8524 only concerns unnamed (cast) enum values; CS8509 still forces every named value to be handled.
-#pragma warning disable CS8524
-
 using Portal.Core.Common;
 
 namespace Portal.Core.Quotas;
