@@ -23,10 +23,14 @@ internal sealed class ApiTokenAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
-    private const string BearerPrefix = "Bearer ";
+    private const string Bearer = "Bearer";
 
-    public static bool HasBearer(HttpRequest request) =>
-        request.Headers.Authorization.ToString().StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase);
+    public static bool HasBearer(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
+            && (header.Length == Bearer.Length || header[Bearer.Length] == ' ');
+    }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -35,7 +39,7 @@ internal sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var secret = Request.Headers.Authorization.ToString()[BearerPrefix.Length..].Trim();
+        var secret = Request.Headers.Authorization.ToString()[Bearer.Length..].Trim();
         if (!ApiTokenSecret.LooksLikeToken(secret))
         {
             return AuthenticateResult.Fail("The bearer token is malformed.");
@@ -63,7 +67,7 @@ internal sealed class ApiTokenAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer";
+        Response.Headers.WWWAuthenticate = Bearer;
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
         await ApiRequests.WriteProblemAsync(Context, StatusCodes.Status401Unauthorized, failure);
     }

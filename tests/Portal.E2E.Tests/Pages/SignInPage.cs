@@ -1,0 +1,30 @@
+using Microsoft.Playwright;
+
+namespace Portal.E2E.Tests.Pages;
+
+/// <summary>/account/sign-in: a static server form that sets the cookie in its HTTP response.</summary>
+public sealed class SignInPage(IPage page)
+{
+    public ILocator Heading => page.Locator("h1");
+
+    public ILocator Error => page.GetByTestId("sign-in-error");
+
+    public async Task OpenAsync()
+    {
+        await page.GotoAsync("/account/sign-in");
+        await ExpectShownAsync();
+    }
+
+    public async Task ExpectShownAsync()
+    {
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/sign-in"));
+        await Assertions.Expect(Heading).ToHaveTextAsync("Sign in");
+    }
+
+    public async Task SubmitAsync(string email, string password)
+    {
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(password);
+        await page.Locator("#sign-in-submit").ClickAsync();
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Testing;
+
+namespace Portal.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real portal on a fresh PostgreSQL database, migrated at start, with a known bootstrap admin.
+/// One per test class (<see cref="IClassFixture{TFixture}"/>); the database is dropped afterwards.
+/// </summary>
+public sealed class PortalWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminEmail = "admin@portal.test";
+    public const string AdminPassword = "Admin-Passw0rd-For-Tests";
+
+    public PortalWebFactory()
+        : this(PostgresTestDatabase.New("web"))
+    {
+    }
+
+    private PortalWebFactory(PostgresTestDatabase database)
+    {
+        Database = database;
+    }
+
+    public PostgresTestDatabase Database { get; }
+
+    /// <summary>A second portal process on the same database, as when several portals share one PostgreSQL.</summary>
+    public WebApplicationFactory<Program> SecondInstance() => new SharedDatabaseFactory(Database);
+
+    public async Task<T> WithDbAsync<T>(Func<PortalDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        return await query(db);
+    }
+
+    public HttpClient CreateBrowserlessClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    public Task InitializeAsync()
+    {
+        // Building the server runs the migrations and creates the bootstrap admin.
+        _ = Server;
+        return Task.CompletedTask;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => Configure(builder, Database);
+
+    internal static void Configure(IWebHostBuilder builder, PostgresTestDatabase database)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", "Postgres");
+        builder.UseSetting("Database:ConnectionString", database.ConnectionString);
+        builder.UseSetting("Database:MigrateOnStart", "true");
+        builder.UseSetting("Portal:Bootstrap:AdminEmail", AdminEmail);
+        builder.UseSetting("Portal:Bootstrap:AdminPassword", AdminPassword);
+    }
+
+    private sealed class SharedDatabaseFactory(PostgresTestDatabase database) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => Configure(builder, database);
+    }
+}
