@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on this machine. On a fresh Debian machine it first installs and starts what
+# the tests need (PostgreSQL, Chromium, docker-compose for checking the compose file). Extra arguments go to
+# `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Quota").
+# The last line is the total: "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+step() { printf '\n== %s\n' "$*"; }
+
+step "Checking what the tests need"
+missing=()
+command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+step "Starting PostgreSQL"
+if ! pg_lsclusters -h | grep -q .; then
+  version=$(ls /usr/lib/postgresql | sort -V | tail -1)
+  as_root pg_createcluster "$version" main >/dev/null
+fi
+read -r pg_version pg_cluster pg_port pg_status _ < <(pg_lsclusters -h | head -1)
+if [ "$pg_status" != online ]; then
+  as_root pg_ctlcluster "$pg_version" "$pg_cluster" start
+fi
+for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$pg_port" && break; sleep 1; done
+pg_isready -h 127.0.0.1 -p "$pg_port"
+as_root su postgres -c "psql -q -p $pg_port -v ON_ERROR_STOP=1" <<'SQL'
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'portal') THEN
+    CREATE ROLE portal LOGIN PASSWORD 'portal' CREATEDB;
+  END IF;
+END $$;
+SQL
+export PORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=portal;Password=portal"
+echo "PostgreSQL $pg_version on port $pg_port"
+
+step "Checking docker-compose.yml"
+# The file requires its secrets from the environment; any value will do for checking its shape.
+POSTGRES_PASSWORD=compose-check docker-compose -f docker-compose.yml config -q
+echo "docker-compose.yml is valid"
+
+step "Building"
+dotnet build TenantPortal.sln -c Release -warnaserror --nologo -clp:ErrorsOnly
+
+step "Testing"
+log=$(mktemp)
+set +e
+dotnet test TenantPortal.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+awk '/^(Passed|Failed)!/ { gsub(",", ""); for (i = 1; i <= NF; i++) {
+       if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { if (s > 0) printf "%d passed, %d failed, %d skipped\n", p, f, s; else printf "%d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
+exit "$rc"
