@@ -5,7 +5,7 @@ using Portal.Web.Features.Admin;
 using Portal.Web.Features.ApiTokens;
 using Portal.Web.Infrastructure;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(MigrateCommand.WithoutSwitch(args));
 
 builder.AddPortalOptions();
 builder.AddPortalData(builder.GetDataFolder());
