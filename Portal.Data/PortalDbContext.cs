@@ -3,7 +3,11 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.ApiTokens;
 using Portal.Core.Auditing;
+using Portal.Core.Gallery;
+using Portal.Core.Plans;
+using Portal.Core.Subscriptions;
 using Portal.Core.Tenants;
+using Portal.Core.VirtualMachines;
 using Portal.Data.Identity;
 
 namespace Portal.Data;
@@ -21,6 +25,18 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<Plan> Plans => Set<Plan>();
+
+    public DbSet<AddOn> AddOns => Set<AddOn>();
+
+    public DbSet<VmTemplate> VmTemplates => Set<VmTemplate>();
+
+    public DbSet<HardwareProfile> HardwareProfiles => Set<HardwareProfile>();
+
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+
+    public DbSet<VirtualMachine> VirtualMachines => Set<VirtualMachine>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -10,7 +10,7 @@ public sealed class AddOn
     public const int DescriptionMaxLength = 2000;
     public const int MaxPerSubscriptionLimit = 1000;
 
-    private readonly List<Guid> _planIds = [];
+    private readonly List<AddOnPlanLink> _planLinks = [];
 
     private AddOn()
     {
@@ -31,7 +31,10 @@ public sealed class AddOn
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public IReadOnlyCollection<Guid> PlanIds => _planIds.AsReadOnly();
+    public IReadOnlyCollection<Guid> PlanIds => [.. _planLinks.Select(l => l.PlanId)];
+
+    /// <summary>The linked plans as rows of their own (the database keeps them in a join table).</summary>
+    public IReadOnlyCollection<AddOnPlanLink> PlanLinks => _planLinks.AsReadOnly();
 
     /// <summary>Creates a Private add-on; publish it when tenants may add it.</summary>
     public static AddOn Create(
@@ -52,7 +55,7 @@ public sealed class AddOn
         MaxPerSubscription = Guard.Range(maxPerSubscription, nameof(MaxPerSubscription), 1, MaxPerSubscriptionLimit);
     }
 
-    public bool IsLinkedTo(Guid planId) => _planIds.Contains(planId);
+    public bool IsLinkedTo(Guid planId) => _planLinks.Exists(l => l.PlanId == planId);
 
     /// <summary>Makes the add-on available to subscriptions of a plan; linking twice changes nothing.</summary>
     public void Link(Guid planId)
@@ -62,14 +65,14 @@ public sealed class AddOn
             throw DomainValidationException.For("PlanId", "A plan is required.");
         }
 
-        if (!_planIds.Contains(planId))
+        if (!IsLinkedTo(planId))
         {
-            _planIds.Add(planId);
+            _planLinks.Add(new AddOnPlanLink(planId));
         }
     }
 
     /// <summary>Stops new purchases through that plan; subscriptions that hold it keep it.</summary>
-    public void Unlink(Guid planId) => _planIds.Remove(planId);
+    public void Unlink(Guid planId) => _planLinks.RemoveAll(l => l.PlanId == planId);
 
     public void Publish() => State = OfferingStates.Publish(State, Describe());
 

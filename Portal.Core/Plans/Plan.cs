@@ -14,8 +14,8 @@ public sealed class Plan
     public const int InvitationCodeMaxLength = 64;
     public const int MaxSubscriptionsLimit = 1000;
 
-    private readonly List<Guid> _templateIds = [];
-    private readonly List<Guid> _hardwareProfileIds = [];
+    private readonly List<PlanTemplateOffering> _templateOfferings = [];
+    private readonly List<PlanHardwareProfileOffering> _hardwareProfileOfferings = [];
 
     private Plan()
     {
@@ -41,9 +41,16 @@ public sealed class Plan
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public IReadOnlyCollection<Guid> OfferedTemplateIds => _templateIds.AsReadOnly();
+    public IReadOnlyCollection<Guid> OfferedTemplateIds => [.. _templateOfferings.Select(o => o.TemplateId)];
 
-    public IReadOnlyCollection<Guid> OfferedHardwareProfileIds => _hardwareProfileIds.AsReadOnly();
+    public IReadOnlyCollection<Guid> OfferedHardwareProfileIds =>
+        [.. _hardwareProfileOfferings.Select(o => o.HardwareProfileId)];
+
+    /// <summary>The offered templates as rows of their own (the database keeps them in a join table).</summary>
+    public IReadOnlyCollection<PlanTemplateOffering> TemplateOfferings => _templateOfferings.AsReadOnly();
+
+    public IReadOnlyCollection<PlanHardwareProfileOffering> HardwareProfileOfferings =>
+        _hardwareProfileOfferings.AsReadOnly();
 
     public bool RequiresInvitation => InvitationCode is not null;
 
@@ -92,15 +99,22 @@ public sealed class Plan
     {
         var templates = DistinctIds(templateIds, "OfferedTemplateIds");
         var profiles = DistinctIds(hardwareProfileIds, "OfferedHardwareProfileIds");
-        _templateIds.Clear();
-        _templateIds.AddRange(templates);
-        _hardwareProfileIds.Clear();
-        _hardwareProfileIds.AddRange(profiles);
+
+        // Rows that stay are kept as they are, so a change touches only what was added or removed.
+        _templateOfferings.RemoveAll(o => !templates.Contains(o.TemplateId));
+        _templateOfferings.AddRange(templates
+            .Where(id => !OffersTemplate(id))
+            .Select(id => new PlanTemplateOffering(id)));
+        _hardwareProfileOfferings.RemoveAll(o => !profiles.Contains(o.HardwareProfileId));
+        _hardwareProfileOfferings.AddRange(profiles
+            .Where(id => !OffersHardwareProfile(id))
+            .Select(id => new PlanHardwareProfileOffering(id)));
     }
 
-    public bool OffersTemplate(Guid templateId) => _templateIds.Contains(templateId);
+    public bool OffersTemplate(Guid templateId) => _templateOfferings.Exists(o => o.TemplateId == templateId);
 
-    public bool OffersHardwareProfile(Guid hardwareProfileId) => _hardwareProfileIds.Contains(hardwareProfileId);
+    public bool OffersHardwareProfile(Guid hardwareProfileId) =>
+        _hardwareProfileOfferings.Exists(o => o.HardwareProfileId == hardwareProfileId);
 
     public void Publish() => State = OfferingStates.Publish(State, Describe());
 
@@ -138,7 +152,7 @@ public sealed class Plan
     public Plan CloneAs(string newName, DateTimeOffset now)
     {
         var clone = Create(newName, Description, Quota, AllowShieldedVms, InvitationCode, MaxSubscriptionsPerTenant, now);
-        clone.SetOfferings(_templateIds, _hardwareProfileIds);
+        clone.SetOfferings(OfferedTemplateIds, OfferedHardwareProfileIds);
         return clone;
     }
 

@@ -50,4 +50,14 @@ public sealed class TenantAccount
         State = TenantState.Active;
         SuspendedAt = null;
     }
+
+    /// <summary>Refuses new operations of a suspended tenant; what already exists keeps its data.</summary>
+    public void EnsureActive()
+    {
+        if (State == TenantState.Suspended)
+        {
+            throw new StateConflictException(
+                $"Tenant account '{Name}' is suspended; nothing new can be created or changed until the provider resumes it.");
+        }
+    }
 }

@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Gallery;
+using Portal.Core.Subscriptions;
+using Portal.Core.Tenants;
+using Portal.Core.VirtualMachines;
+
+namespace Portal.Data.Configurations;
+
+internal sealed class VirtualMachineConfiguration : IEntityTypeConfiguration<VirtualMachine>
+{
+    public void Configure(EntityTypeBuilder<VirtualMachine> builder)
+    {
+        builder.ToTable("virtual_machines");
+        builder.Property(v => v.Id).ValueGeneratedNever();
+        builder.Property(v => v.Name).HasMaxLength(VirtualMachine.NameMaxLength);
+        builder.Ignore(v => v.IsLive);
+
+        // Usage sums the live VMs of one subscription; this index serves that query.
+        builder.HasIndex(v => new { v.SubscriptionId, v.State });
+        builder.HasIndex(v => new { v.TenantId, v.State });
+        builder.HasOne<TenantAccount>().WithMany().HasForeignKey(v => v.TenantId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Subscription>().WithMany().HasForeignKey(v => v.SubscriptionId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<VmTemplate>().WithMany().HasForeignKey(v => v.TemplateId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<HardwareProfile>().WithMany().HasForeignKey(v => v.HardwareProfileId).OnDelete(DeleteBehavior.Restrict);
+
+        builder.ComplexProperty(v => v.Resources, amount =>
+        {
+            amount.Property(a => a.Vms).HasColumnName("Vms");
+            amount.Property(a => a.Vcpus).HasColumnName("Vcpus");
+            amount.Property(a => a.MemoryGiB).HasColumnName("MemoryGiB");
+            amount.Property(a => a.StorageGiB).HasColumnName("StorageGiB");
+        });
+    }
+}
