@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.E2E.Tests.Infrastructure;
 using Portal.E2E.Tests.Pages;
 
 namespace Portal.E2E.Tests;
 
-public sealed class ApiTokenTests(PortalFixture portal) : BrowserTest(portal), IClassFixture<PortalFixture>
+public sealed partial class ApiTokenTests(PortalFixture portal) : BrowserTest(portal), IClassFixture<PortalFixture>
 {
     [Fact]
     public async Task ApiTokens_CreateAndRevoke_InBrowser()
@@ -15,8 +16,9 @@ public sealed class ApiTokenTests(PortalFixture portal) : BrowserTest(portal), I
 
         await tokens.CreateAsync("build server");
 
-        await Assertions.Expect(tokens.NewTokenSecret).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^tpat_\\S{20,}$"));
+        await Assertions.Expect(tokens.NewTokenSecret).ToHaveTextAsync(TokenSecret());
         await Assertions.Expect(tokens.Row("build server")).ToContainTextAsync("Active");
+        await SaveScreenshotAsync(Page, "api-tokens.png");
 
         // Shown once: a fresh load of the page lists the token but never its secret.
         await tokens.OpenAsync();
@@ -25,7 +27,7 @@ public sealed class ApiTokenTests(PortalFixture portal) : BrowserTest(portal), I
 
         await tokens.RevokeAsync("build server");
 
-        await Assertions.Expect(tokens.Dialog).ToBeHiddenAsync();
+        await Assertions.Expect(tokens.DialogWindow).ToBeHiddenAsync();
         await Assertions.Expect(tokens.Row("build server")).ToContainTextAsync("Revoked");
         await Assertions.Expect(tokens.Row("build server").Locator("fluent-button", new() { HasText = "Revoke" })).ToHaveCountAsync(0);
     }
@@ -40,10 +42,13 @@ public sealed class ApiTokenTests(PortalFixture portal) : BrowserTest(portal), I
         await Assertions.Expect(tokens.Row("ci runner")).ToContainTextAsync("Active");
 
         await tokens.Row("ci runner").Locator("fluent-button", new() { HasText = "Revoke" }).ClickAsync();
-        await Assertions.Expect(tokens.Dialog).ToBeVisibleAsync();
+        await Assertions.Expect(tokens.DialogWindow).ToBeVisibleAsync();
         await tokens.Dialog.Locator("fluent-button", new() { HasText = "Cancel" }).ClickAsync();
 
-        await Assertions.Expect(tokens.Dialog).ToBeHiddenAsync();
+        await Assertions.Expect(tokens.DialogWindow).ToBeHiddenAsync();
         await Assertions.Expect(tokens.Row("ci runner")).ToContainTextAsync("Active");
     }
+
+    [GeneratedRegex(@"^tpat_\S{20,}$")]
+    private static partial Regex TokenSecret();
 }

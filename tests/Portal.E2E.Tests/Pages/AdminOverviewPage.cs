@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Portal.E2E.Tests.Pages;
 
 /// <summary>The provider console's home, "/admin".</summary>
-public sealed class AdminOverviewPage(IPage page) : PortalShell(page)
+public sealed partial class AdminOverviewPage(IPage page) : PortalShell(page)
 {
     public const string Title = "Provider overview";
 
@@ -11,8 +12,11 @@ public sealed class AdminOverviewPage(IPage page) : PortalShell(page)
 
     public async Task ExpectShownAsync()
     {
-        await Assertions.Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin$"));
+        await Assertions.Expect(Page).ToHaveURLAsync(AdminUrl());
         await Assertions.Expect(Heading).ToHaveTextAsync(Title);
         await ExpectInteractiveAsync();
     }
+
+    [GeneratedRegex("/admin$")]
+    private static partial Regex AdminUrl();
 }

@@ -7,7 +7,14 @@ public sealed class ApiTokensPage(IPage page) : PortalShell(page)
 {
     public ILocator NewTokenSecret => Page.GetByTestId("new-token");
 
+    /// <summary>The confirmation dialog's content and buttons (light DOM).</summary>
     public ILocator Dialog => Page.Locator("fluent-dialog");
+
+    /// <summary>
+    /// What is actually on screen: the host element has no box of its own (its shadow &lt;dialog&gt; sits in the
+    /// top layer), so Playwright calls the host "hidden" even while the dialog is open.
+    /// </summary>
+    public ILocator DialogWindow => Dialog.Locator("dialog");
 
     public async Task OpenAsync()
     {
@@ -29,7 +36,8 @@ public sealed class ApiTokensPage(IPage page) : PortalShell(page)
     public async Task RevokeAsync(string name)
     {
         await Row(name).Locator("fluent-button", new() { HasText = "Revoke" }).ClickAsync();
-        await Assertions.Expect(Dialog).ToBeVisibleAsync();
+        await Assertions.Expect(DialogWindow).ToBeVisibleAsync();
+        await Assertions.Expect(Dialog).ToContainTextAsync("Revoke this token?");
         await Dialog.Locator("fluent-button", new() { HasText = "Revoke" }).ClickAsync();
     }
 }

@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Portal.E2E.Tests.Pages;
 
 /// <summary>/account/sign-in: a static server form that sets the cookie in its HTTP response.</summary>
-public sealed class SignInPage(IPage page)
+public sealed partial class SignInPage(IPage page)
 {
     public ILocator Heading => page.Locator("h1");
 
@@ -17,7 +18,7 @@ public sealed class SignInPage(IPage page)
 
     public async Task ExpectShownAsync()
     {
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/sign-in"));
+        await Assertions.Expect(page).ToHaveURLAsync(SignInUrl());
         await Assertions.Expect(Heading).ToHaveTextAsync("Sign in");
     }
 
@@ -27,4 +28,7 @@ public sealed class SignInPage(IPage page)
         await page.Locator("#password").FillAsync(password);
         await page.Locator("#sign-in-submit").ClickAsync();
     }
+
+    [GeneratedRegex("/account/sign-in(\\?|$)")]
+    private static partial Regex SignInUrl();
 }
