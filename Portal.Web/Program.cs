@@ -1,8 +1,8 @@
 using Portal.Data;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
-using Portal.Web.Features.Admin;
 using Portal.Web.Features.ApiTokens;
+using Portal.Web.Features.Plans;
 using Portal.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(MigrateCommand.WithoutSwitch(args));
@@ -12,6 +12,7 @@ builder.AddPortalData(builder.GetDataFolder());
 builder.AddDatabaseStartup();
 builder.AddPortalIdentity();
 builder.AddPortalApi();
+builder.AddOffers();
 builder.AddPortalUi();
 
 var app = builder.Build();
@@ -28,7 +29,7 @@ app.MapPortalHealth();
 app.MapPortalOpenApi();
 app.MapAccountEndpoints();
 app.MapApiTokenEndpoints();
-app.MapAdminTenantEndpoints();
+app.MapOffersApi();
 app.MapPortalUi();
 
 app.Run();

@@ -25,7 +25,9 @@ public static class VmReservation
         // On SQLite this begins IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken here, so
         // writers run one at a time and wait (busy timeout) instead of failing with "database is locked".
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await LockSubscriptionAsync(db, request.SubscriptionId, ct);
+
+        // Held until commit: the next reservation on this subscription reads usage only after ours is written.
+        await db.LockSubscriptionAsync(request.SubscriptionId, ct);
 
         var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == request.TenantId, ct)
             ?? throw new NotFoundException("Tenant account", request.TenantId);
@@ -71,18 +73,5 @@ public static class VmReservation
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return vm;
-    }
-
-    private static async Task LockSubscriptionAsync(PortalDbContext db, Guid subscriptionId, CancellationToken ct)
-    {
-        if (db.Database.IsNpgsql())
-        {
-            // Held until commit: the next reservation on this subscription reads usage only after ours is written.
-            await db.Database
-                .SqlQuery<Guid>($"SELECT \"Id\" AS \"Value\" FROM subscriptions WHERE \"Id\" = {subscriptionId} FOR UPDATE")
-                .ToListAsync(ct);
-        }
-
-        // SQLite: the IMMEDIATE transaction already holds the database's single write lock.
     }
 }

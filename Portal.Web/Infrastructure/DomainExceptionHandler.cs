@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Core.Common;
+using Portal.Core.Quotas;
 
 namespace Portal.Web.Infrastructure;
 
@@ -23,6 +24,7 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
                 Title = "Not found",
                 Detail = e.Message,
             },
+            QuotaExceededException e => QuotaProblem(e),
             StateConflictException e => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
@@ -51,4 +53,20 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
             Exception = exception,
         });
     }
+
+    // The first exceeded dimension at the top level (what clients show), every exceeded one under "exceeded".
+    private static ProblemDetails QuotaProblem(QuotaExceededException e) => new()
+    {
+        Status = StatusCodes.Status409Conflict,
+        Title = "Quota exceeded",
+        Detail = e.Message,
+        Extensions =
+        {
+            ["dimension"] = e.Dimension.ToString(),
+            ["limit"] = e.Limit,
+            ["used"] = e.Used,
+            ["requested"] = e.Requested,
+            ["exceeded"] = e.Exceeded.Select(x => new { dimension = x.Dimension.ToString(), x.Limit, x.Used, x.Requested, x.Message }).ToList(),
+        },
+    };
 }

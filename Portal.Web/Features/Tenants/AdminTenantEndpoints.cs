@@ -1,10 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Portal.Core.Tenants;
-using Portal.Data;
 using Portal.Web.Infrastructure;
 
-namespace Portal.Web.Features.Admin;
+namespace Portal.Web.Features.Tenants;
 
 public static class AdminTenantEndpoints
 {
@@ -14,33 +11,37 @@ public static class AdminTenantEndpoints
             .WithTags("Provider: tenants")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
         group.MapGet("/", ListAsync);
+        group.MapGet("/{id:guid}", GetAsync);
+        group.MapPost("/{id:guid}/suspend", SuspendAsync);
+        group.MapPost("/{id:guid}/resume", ResumeAsync);
+        group.MapDelete("/{id:guid}", DeleteAsync);
         return group;
     }
 
     private static async Task<Ok<Page<TenantSummaryDto>>> ListAsync(
-        IDbContextFactory<PortalDbContext> dbFactory, string? search, int page = 1, int pageSize = 50,
-        CancellationToken ct = default)
-    {
-        page = Math.Max(page, 1);
-        pageSize = Math.Clamp(pageSize, 1, 200);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Tenants.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            var term = search.Trim().ToLower();
-            query = query.Where(t => t.Name.ToLower().Contains(term));
-        }
+        TenantAdministration tenants, string? search, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        TypedResults.Ok(await tenants.ListAsync(search, page, pageSize, ct));
 
-        var total = await query.CountAsync(ct);
-        var items = await query
-            .OrderBy(t => t.Name)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
-            .Select(t => new TenantSummaryDto(t.Id, t.Name, t.State, t.CreatedAt,
-                db.Users.Count(u => u.TenantId == t.Id)))
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<TenantSummaryDto>(items, page, pageSize, total));
+    private static async Task<Ok<TenantDetailsDto>> GetAsync(Guid id, TenantAdministration tenants, CancellationToken ct) =>
+        TypedResults.Ok(await tenants.GetAsync(id, ct));
+
+    private static async Task<Ok<TenantDetailsDto>> SuspendAsync(
+        Guid id, HttpContext http, TenantAdministration tenants, CancellationToken ct)
+    {
+        await tenants.SuspendAsync(id, http.ToAuditActor(), ct);
+        return TypedResults.Ok(await tenants.GetAsync(id, ct));
+    }
+
+    private static async Task<Ok<TenantDetailsDto>> ResumeAsync(
+        Guid id, HttpContext http, TenantAdministration tenants, CancellationToken ct)
+    {
+        await tenants.ResumeAsync(id, http.ToAuditActor(), ct);
+        return TypedResults.Ok(await tenants.GetAsync(id, ct));
+    }
+
+    private static async Task<NoContent> DeleteAsync(Guid id, HttpContext http, TenantAdministration tenants, CancellationToken ct)
+    {
+        await tenants.DeleteAsync(id, http.ToAuditActor(), ct);
+        return TypedResults.NoContent();
     }
 }
-
-public sealed record TenantSummaryDto(Guid Id, string Name, TenantState State, DateTimeOffset CreatedAt, int Users);

@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Portal.Data;
+
+/// <summary>
+/// Row locks that serialize check-then-write use cases inside a transaction. PostgreSQL takes a row lock held
+/// until commit; SQLite needs none, because its transactions begin IMMEDIATE (Microsoft.Data.Sqlite's default)
+/// and so already hold the database's single write lock.
+/// </summary>
+public static class RowLocks
+{
+    public static Task LockSubscriptionAsync(this PortalDbContext db, Guid subscriptionId, CancellationToken ct) =>
+        db.Database.IsNpgsql()
+            ? db.Database
+                .SqlQuery<Guid>($"SELECT \"Id\" AS \"Value\" FROM subscriptions WHERE \"Id\" = {subscriptionId} FOR UPDATE")
+                .ToListAsync(ct)
+            : Task.CompletedTask;
+
+    public static Task LockTenantAsync(this PortalDbContext db, Guid tenantId, CancellationToken ct) =>
+        db.Database.IsNpgsql()
+            ? db.Database
+                .SqlQuery<Guid>($"SELECT \"Id\" AS \"Value\" FROM tenants WHERE \"Id\" = {tenantId} FOR UPDATE")
+                .ToListAsync(ct)
+            : Task.CompletedTask;
+}

@@ -1,0 +1,11 @@
+using Portal.Core.Plans;
+using Portal.Core.Quotas;
+
+namespace Portal.Web.Features.AddOns;
+
+public sealed record AddOnDto(
+    Guid Id, string Name, string Description, ResourceAmount Extra, int MaxPerSubscription, PlanState State,
+    IReadOnlyList<Guid> PlanIds, DateTimeOffset CreatedAt, int HeldBySubscriptions);
+
+public sealed record AddOnRequest(
+    string? Name, string? Description, ResourceAmount? Extra, int MaxPerSubscription, IReadOnlyList<Guid>? PlanIds);

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Web.Infrastructure;
+
+namespace Portal.Web.Features.AddOns;
+
+public static class AdminAddOnEndpoints
+{
+    public static RouteGroupBuilder MapAdminAddOnEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin/v1/addons")
+            .WithTags("Provider: add-ons")
+            .RequireAuthorization(PortalPolicies.ProviderAdmin);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id:guid}", GetAsync);
+        group.MapPost("/", CreateAsync);
+        group.MapPut("/{id:guid}", UpdateAsync);
+        group.MapDelete("/{id:guid}", DeleteAsync);
+        group.MapPost("/{id:guid}/publish", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
+            ChangeAsync(addOns.PublishAsync(id, http.ToAuditActor(), ct)));
+        group.MapPost("/{id:guid}/make-private", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
+            ChangeAsync(addOns.MakePrivateAsync(id, http.ToAuditActor(), ct)));
+        group.MapPost("/{id:guid}/decommission", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
+            ChangeAsync(addOns.DecommissionAsync(id, http.ToAuditActor(), ct)));
+        return group;
+    }
+
+    private static async Task<Ok<IReadOnlyList<AddOnDto>>> ListAsync(AddOnService addOns, CancellationToken ct) =>
+        TypedResults.Ok(await addOns.ListAsync(ct));
+
+    private static async Task<Ok<AddOnDto>> GetAsync(Guid id, AddOnService addOns, CancellationToken ct) =>
+        TypedResults.Ok(await addOns.GetAsync(id, ct));
+
+    private static async Task<Created<AddOnDto>> CreateAsync(
+        AddOnRequest request, HttpContext http, AddOnService addOns, CancellationToken ct)
+    {
+        var addOn = await addOns.CreateAsync(request, http.ToAuditActor(), ct);
+        return TypedResults.Created($"/api/admin/v1/addons/{addOn.Id}", addOn);
+    }
+
+    private static async Task<Ok<AddOnDto>> UpdateAsync(
+        Guid id, AddOnRequest request, HttpContext http, AddOnService addOns, CancellationToken ct) =>
+        TypedResults.Ok(await addOns.UpdateAsync(id, request, http.ToAuditActor(), ct));
+
+    private static async Task<NoContent> DeleteAsync(Guid id, HttpContext http, AddOnService addOns, CancellationToken ct)
+    {
+        await addOns.DeleteAsync(id, http.ToAuditActor(), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<AddOnDto>> ChangeAsync(Task<AddOnDto> change) => TypedResults.Ok(await change);
+}

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Web.Infrastructure;
+
+namespace Portal.Web.Features.Gallery;
+
+public static class AdminGalleryEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminGalleryEndpoints(this IEndpointRouteBuilder app)
+    {
+        var templates = app.MapGroup("/api/admin/v1/templates")
+            .WithTags("Provider: gallery")
+            .RequireAuthorization(PortalPolicies.ProviderAdmin);
+        templates.MapGet("/", ListTemplatesAsync);
+        templates.MapGet("/{id:guid}", GetTemplateAsync);
+        templates.MapPost("/", CreateTemplateAsync);
+        templates.MapPut("/{id:guid}", UpdateTemplateAsync);
+        templates.MapPost("/{id:guid}/retire", RetireTemplateAsync);
+        templates.MapPost("/{id:guid}/reactivate", ReactivateTemplateAsync);
+        templates.MapDelete("/{id:guid}", DeleteTemplateAsync);
+
+        var profiles = app.MapGroup("/api/admin/v1/hardware-profiles")
+            .WithTags("Provider: gallery")
+            .RequireAuthorization(PortalPolicies.ProviderAdmin);
+        profiles.MapGet("/", ListProfilesAsync);
+        profiles.MapGet("/{id:guid}", GetProfileAsync);
+        profiles.MapPost("/", CreateProfileAsync);
+        profiles.MapPut("/{id:guid}", UpdateProfileAsync);
+        profiles.MapDelete("/{id:guid}", DeleteProfileAsync);
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<TemplateDto>>> ListTemplatesAsync(GalleryService gallery, CancellationToken ct) =>
+        TypedResults.Ok(await gallery.ListTemplatesAsync(ct));
+
+    private static async Task<Ok<TemplateDto>> GetTemplateAsync(Guid id, GalleryService gallery, CancellationToken ct) =>
+        TypedResults.Ok(await gallery.GetTemplateAsync(id, ct));
+
+    private static async Task<Created<TemplateDto>> CreateTemplateAsync(
+        TemplateRequest request, HttpContext http, GalleryService gallery, CancellationToken ct)
+    {
+        var template = await gallery.CreateTemplateAsync(request, http.ToAuditActor(), ct);
+        return TypedResults.Created($"/api/admin/v1/templates/{template.Id}", template);
+    }
+
+    private static async Task<Ok<TemplateDto>> UpdateTemplateAsync(
+        Guid id, TemplateRequest request, HttpContext http, GalleryService gallery, CancellationToken ct) =>
+        TypedResults.Ok(await gallery.UpdateTemplateAsync(id, request, http.ToAuditActor(), ct));
+
+    private static async Task<Ok<TemplateDto>> RetireTemplateAsync(Guid id, HttpContext http, GalleryService gallery, CancellationToken ct) =>
+        TypedResults.Ok(await gallery.RetireTemplateAsync(id, http.ToAuditActor(), ct));
+
+    private static async Task<Ok<TemplateDto>> ReactivateTemplateAsync(
+        Guid id, HttpContext http, GalleryService gallery, CancellationToken ct) =>
+        TypedResults.Ok(await gallery.ReactivateTemplateAsync(id, http.ToAuditActor(), ct));
+
+    private static async Task<NoContent> DeleteTemplateAsync(Guid id, HttpContext http, GalleryService gallery, CancellationToken ct)
+    {
+        await gallery.DeleteTemplateAsync(id, http.ToAuditActor(), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<IReadOnlyList<HardwareProfileDto>>> ListProfilesAsync(GalleryService gallery, CancellationToken ct) =>
+        TypedResults.Ok(await gallery.ListProfilesAsync(ct));
+
+    private static async Task<Ok<HardwareProfileDto>> GetProfileAsync(Guid id, GalleryService gallery, CancellationToken ct) =>
+        TypedResults.Ok(await gallery.GetProfileAsync(id, ct));
+
+    private static async Task<Created<HardwareProfileDto>> CreateProfileAsync(
+        HardwareProfileRequest request, HttpContext http, GalleryService gallery, CancellationToken ct)
+    {
+        var profile = await gallery.CreateProfileAsync(request, http.ToAuditActor(), ct);
+        return TypedResults.Created($"/api/admin/v1/hardware-profiles/{profile.Id}", profile);
+    }
+
+    private static async Task<Ok<HardwareProfileDto>> UpdateProfileAsync(
+        Guid id, HardwareProfileRequest request, HttpContext http, GalleryService gallery, CancellationToken ct) =>
+        TypedResults.Ok(await gallery.UpdateProfileAsync(id, request, http.ToAuditActor(), ct));
+
+    private static async Task<NoContent> DeleteProfileAsync(Guid id, HttpContext http, GalleryService gallery, CancellationToken ct)
+    {
+        await gallery.DeleteProfileAsync(id, http.ToAuditActor(), ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Core.Subscriptions;
+using Portal.Web.Features.Tenants;
+using Portal.Web.Infrastructure;
+
+namespace Portal.Web.Features.Subscriptions;
+
+public static class SubscriptionEndpoints
+{
+    public static RouteGroupBuilder MapSubscriptionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/subscriptions")
+            .WithTags("Subscriptions")
+            .RequireAuthorization(PortalPolicies.Tenant)
+            .RequireActiveTenantForChanges();
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id:guid}", GetAsync);
+        group.MapPost("/", SubscribeAsync);
+        group.MapPost("/{id:guid}/addons", AddAddOnAsync);
+        return group;
+    }
+
+    public static RouteGroupBuilder MapAdminSubscriptionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin/v1/subscriptions")
+            .WithTags("Provider: subscriptions")
+            .RequireAuthorization(PortalPolicies.ProviderAdmin);
+        group.MapGet("/", AdminListAsync);
+        group.MapGet("/{id:guid}", AdminGetAsync);
+        group.MapPost("/", AdminCreateAsync);
+        group.MapPost("/{id:guid}/addons", AdminAddAddOnAsync);
+        group.MapPost("/{id:guid}/suspend", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
+            ChangeAsync(subscriptions.SuspendAsync(id, http.ToAuditActor(), ct)));
+        group.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
+            ChangeAsync(subscriptions.ResumeAsync(id, http.ToAuditActor(), ct)));
+        group.MapPost("/{id:guid}/cancel", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
+            ChangeAsync(subscriptions.CancelAsync(id, http.ToAuditActor(), ct)));
+        return group;
+    }
+
+    private static async Task<Ok<IReadOnlyList<SubscriptionDto>>> ListAsync(
+        ClaimsPrincipal user, SubscriptionService subscriptions, CancellationToken ct) =>
+        TypedResults.Ok(await subscriptions.ListForTenantAsync(user.GetRequiredTenantId(), ct));
+
+    private static async Task<Ok<SubscriptionDto>> GetAsync(
+        Guid id, ClaimsPrincipal user, SubscriptionService subscriptions, CancellationToken ct) =>
+        TypedResults.Ok(await subscriptions.GetForTenantAsync(user.GetRequiredTenantId(), id, ct));
+
+    private static async Task<Created<SubscriptionDto>> SubscribeAsync(
+        SubscribeRequest request, ClaimsPrincipal user, HttpContext http, SubscriptionService subscriptions, CancellationToken ct)
+    {
+        var created = await subscriptions.SubscribeAsync(user.GetRequiredTenantId(), request, http.ToAuditActor(), ct);
+        return TypedResults.Created($"/api/v1/subscriptions/{created.Id}", created);
+    }
+
+    private static async Task<Ok<SubscriptionDto>> AddAddOnAsync(
+        Guid id, AddAddOnRequest request, ClaimsPrincipal user, HttpContext http, SubscriptionService subscriptions,
+        CancellationToken ct) =>
+        TypedResults.Ok(await subscriptions.AddAddOnForTenantAsync(
+            user.GetRequiredTenantId(), id, request.AddOnId, http.ToAuditActor(), ct));
+
+    private static async Task<Ok<Page<SubscriptionDto>>> AdminListAsync(
+        SubscriptionService subscriptions, Guid? tenantId, Guid? planId, SubscriptionState? state, int page = 1,
+        int pageSize = 50, CancellationToken ct = default) =>
+        TypedResults.Ok(await subscriptions.ListAsync(tenantId, planId, state, page, pageSize, ct));
+
+    private static async Task<Ok<SubscriptionDto>> AdminGetAsync(Guid id, SubscriptionService subscriptions, CancellationToken ct) =>
+        TypedResults.Ok(await subscriptions.GetAsync(id, ct));
+
+    private static async Task<Created<SubscriptionDto>> AdminCreateAsync(
+        AdminSubscribeRequest request, HttpContext http, SubscriptionService subscriptions, CancellationToken ct)
+    {
+        var created = await subscriptions.CreateForTenantAsync(request, http.ToAuditActor(), ct);
+        return TypedResults.Created($"/api/admin/v1/subscriptions/{created.Id}", created);
+    }
+
+    private static async Task<Ok<SubscriptionDto>> AdminAddAddOnAsync(
+        Guid id, AddAddOnRequest request, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
+        TypedResults.Ok(await subscriptions.AddAddOnForAdminAsync(id, request.AddOnId, http.ToAuditActor(), ct));
+
+    private static async Task<Ok<SubscriptionDto>> ChangeAsync(Task<SubscriptionDto> change) => TypedResults.Ok(await change);
+}

@@ -1,0 +1,20 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Portal.Web.Tests.Offers;
+
+public static class OffersJson
+{
+    /// <summary>The API writes enums as names.</summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static async Task<T> GetAsync<T>(this HttpClient client, string url) =>
+        (await client.GetFromJsonAsync<T>(url, Options))!;
+
+    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<T>(Options))!;
+}
