@@ -6,9 +6,7 @@ internal static class ComingSoonTitles
     {
         "vms" => "Virtual machines",
         "shielding-data" => "Shielding data",
-        "subscriptions" => "Subscriptions",
         "activity" => "Activity",
-        "admin/plans" => "Plans",
         "admin/tenants" => "Tenants",
         "admin/subscriptions" => "Subscriptions",
         "admin/gallery" => "Gallery",

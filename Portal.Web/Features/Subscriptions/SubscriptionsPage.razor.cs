@@ -1,0 +1,161 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.FluentUI.AspNetCore.Components;
+using Portal.Core.Auditing;
+using Portal.Core.Common;
+using Portal.Core.Quotas;
+using Portal.Core.Subscriptions;
+using Portal.Core.Tenants;
+using Portal.Data;
+using Portal.Web.Features.Plans;
+using Portal.Web.Features.Tenants;
+using Portal.Web.Infrastructure;
+
+namespace Portal.Web.Features.Subscriptions;
+
+public partial class SubscriptionsPage
+{
+    private readonly Dictionary<Guid, Guid?> _addOnChoice = [];
+    private IReadOnlyList<SubscriptionDto> _subscriptions = [];
+    private IReadOnlyList<PublicPlanDto> _plans = [];
+    private PublicPlanDto? _subscribing;
+    private string? _displayName;
+    private string? _invitationCode;
+    private string? _displayNameError;
+    private string? _invitationError;
+    private string? _message;
+    private bool _messageIsError;
+    private string? _suspendedReason;
+    private Guid _tenantId;
+    private AuditActor _actor = AuditActor.System;
+
+    [Inject]
+    private SubscriptionService Subscriptions { get; set; } = default!;
+
+    [Inject]
+    private PlanCatalog Catalog { get; set; } = default!;
+
+    [Inject]
+    private IDbContextFactory<PortalDbContext> DbFactory { get; set; } = default!;
+
+    [Inject]
+    private AuthenticationStateProvider AuthenticationState { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        var user = (await AuthenticationState.GetAuthenticationStateAsync()).User;
+        _tenantId = user.GetRequiredTenantId();
+        _actor = user.ToAuditActor(remoteAddress: null);
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == _tenantId);
+            _suspendedReason = tenant.State == TenantState.Suspended
+                ? "Your provider has suspended this account. Your VMs and data are kept, but nothing new can be created until it is resumed."
+                : null;
+        }
+
+        _subscriptions = await Subscriptions.ListForTenantAsync(_tenantId, CancellationToken.None);
+        foreach (var subscription in _subscriptions)
+        {
+            _addOnChoice.TryAdd(subscription.Id, null);
+        }
+
+        _plans = await Catalog.ListPublicAsync(CancellationToken.None);
+    }
+
+    private void StartSubscribe(PublicPlanDto plan)
+    {
+        _subscribing = plan;
+        _displayName = null;
+        _invitationCode = null;
+        _displayNameError = null;
+        _invitationError = null;
+        _message = null;
+    }
+
+    private async Task SubscribeAsync()
+    {
+        if (_subscribing is not { } plan)
+        {
+            return;
+        }
+
+        _displayNameError = null;
+        _invitationError = null;
+        try
+        {
+            var created = await Subscriptions.SubscribeAsync(
+                _tenantId, new SubscribeRequest(plan.Id, _displayName, _invitationCode), _actor, CancellationToken.None);
+            _subscribing = null;
+            Show($"You are now subscribed to {plan.Name} as '{created.DisplayName}'.", isError: false);
+            await LoadAsync();
+        }
+        catch (DomainValidationException e)
+        {
+            _invitationError = Errors(e, nameof(SubscribeRequest.InvitationCode));
+            _displayNameError = Errors(e, nameof(SubscribeRequest.DisplayName));
+            if (_invitationError is null && _displayNameError is null)
+            {
+                Show(string.Join(" ", e.Errors.Values.SelectMany(m => m)), isError: true);
+            }
+        }
+        catch (DomainException e)
+        {
+            Show(e.Message, isError: true);
+            await LoadAsync();
+        }
+    }
+
+    private async Task AddAddOnAsync(SubscriptionDto subscription)
+    {
+        if (_addOnChoice.GetValueOrDefault(subscription.Id) is not { } addOnId)
+        {
+            return;
+        }
+
+        try
+        {
+            await Subscriptions.AddAddOnForTenantAsync(_tenantId, subscription.Id, addOnId, _actor, CancellationToken.None);
+            _addOnChoice[subscription.Id] = null;
+            Show($"The add-on was added to '{subscription.DisplayName}'. Your new limits apply at once.", isError: false);
+        }
+        catch (DomainException e)
+        {
+            Show(e is DomainValidationException v ? string.Join(" ", v.Errors.Values.SelectMany(m => m)) : e.Message, isError: true);
+        }
+
+        await LoadAsync();
+    }
+
+    private void Show(string message, bool isError)
+    {
+        _message = message;
+        _messageIsError = isError;
+    }
+
+    private static string? Errors(DomainValidationException e, string field) =>
+        e.Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+
+    private static string Limit(int? value, string unit = "") => value is { } v ? $"{v}{unit}" : "unlimited";
+
+    private static string Describe(ResourceAmount extra) => string.Join(", ", new[]
+    {
+        extra.Vms > 0 ? $"+{extra.Vms} VMs" : null,
+        extra.Vcpus > 0 ? $"+{extra.Vcpus} vCPUs" : null,
+        extra.MemoryGiB > 0 ? $"+{extra.MemoryGiB} GiB memory" : null,
+        extra.StorageGiB > 0 ? $"+{extra.StorageGiB} GiB storage" : null,
+    }.Where(s => s is not null));
+
+    private static BadgeColor StateColor(SubscriptionState state) => state switch
+    {
+        SubscriptionState.Active => BadgeColor.Success,
+        SubscriptionState.Suspended => BadgeColor.Warning,
+        SubscriptionState.Deleted => BadgeColor.Subtle,
+    };
+}
