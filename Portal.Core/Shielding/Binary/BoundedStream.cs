@@ -23,4 +23,25 @@ internal static class BoundedStream
 
         return buffer.ToArray();
     }
+
+    /// <summary>Async twin of <see cref="ReadAll"/>, for streams that refuse synchronous reads (Blazor uploads, request bodies).</summary>
+    public static async Task<byte[]> ReadAllAsync(Stream stream, int maxBytes, ShieldingFormat format, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[Math.Min(maxBytes + 1, 81920)];
+        int read;
+        while ((read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, maxBytes + 1L - buffer.Length)), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes)
+            {
+                throw ShieldingFormatException.Create(format, ShieldingFormatError.TooLarge, $"the file is larger than {maxBytes} bytes.");
+            }
+        }
+
+        return buffer.ToArray();
+    }
 }

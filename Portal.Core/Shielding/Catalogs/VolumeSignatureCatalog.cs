@@ -110,6 +110,10 @@ public sealed class VolumeSignatureCatalog
             writer.ToArray(), name, version, diskFileName, size, hash!, signedAt, signer.Name, signer.PublicKeys.SigningKey.ToArray());
     }
 
+    /// <summary>Async twin of <see cref="Read(Stream, int)"/>, for upload streams that refuse synchronous reads.</summary>
+    public static async Task<VolumeSignatureCatalog> ReadAsync(Stream stream, int maxBytes = MaxBytes, CancellationToken cancellationToken = default) =>
+        Read(await BoundedStream.ReadAllAsync(stream, maxBytes, Format, cancellationToken).ConfigureAwait(false));
+
     /// <summary>Reads at most <paramref name="maxBytes"/> from a stream, then <see cref="Read(ReadOnlySpan{byte})"/>.</summary>
     public static VolumeSignatureCatalog Read(Stream stream, int maxBytes = MaxBytes) =>
         Read(BoundedStream.ReadAll(stream, maxBytes, Format));

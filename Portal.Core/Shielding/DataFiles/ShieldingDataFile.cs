@@ -152,6 +152,14 @@ public sealed class ShieldingDataFile
     /// <summary>As <see cref="ReadPublic(ReadOnlySpan{byte}, int)"/>, reading at most <paramref name="maxBytes"/> + 1 bytes of the stream.</summary>
     public static ShieldingDataMetadata ReadPublic(Stream stream, int maxBytes = DefaultMaxBytes) => Read(stream, maxBytes).Metadata;
 
+    /// <summary>
+    /// Reads at most <paramref name="maxBytes"/> + 1 bytes of an upload asynchronously (Blazor and request-body streams
+    /// refuse synchronous reads) and validates it like <see cref="Read(ReadOnlySpan{byte}, int)"/>. Store
+    /// <see cref="ToArray"/> (the bytes exactly as sent) and <see cref="Metadata"/>.
+    /// </summary>
+    public static async Task<ShieldingDataFile> ReadAsync(Stream stream, int maxBytes = DefaultMaxBytes, CancellationToken cancellationToken = default) =>
+        Read(await BoundedStream.ReadAllAsync(stream, maxBytes, Format, cancellationToken).ConfigureAwait(false), maxBytes);
+
     /// <inheritdoc cref="Read(ReadOnlySpan{byte}, int)"/>
     public static ShieldingDataFile Read(Stream stream, int maxBytes = DefaultMaxBytes) =>
         Read(BoundedStream.ReadAll(stream, maxBytes, Format), maxBytes);

@@ -1,4 +1,5 @@
 using Portal.Core.Gallery;
+using Portal.Core.Shielding.Catalogs;
 using Portal.Core.Shielding.Guardians;
 using Portal.Core.Shielding.Qualifiers;
 
@@ -58,8 +59,11 @@ public sealed class ShieldingDataMetadata
         return Guardians.Contains(guardian);
     }
 
-    /// <summary>True when some qualifier matches the template's catalog.</summary>
+    /// <summary>True when some qualifier matches the template's catalog (as the gallery stores it).</summary>
     public bool Trusts(VolumeSignatureCatalogInfo catalog) => Qualifiers.Any(q => q.Matches(catalog));
+
+    /// <summary>True when some qualifier matches a verified catalog (what a host checks before using a disk).</summary>
+    public bool Trusts(VolumeSignatureCatalog catalog) => Qualifiers.Any(q => q.Matches(catalog));
 
     /// <summary>The shielding-capable templates this file trusts, in the order given.</summary>
     public IReadOnlyList<VmTemplate> TrustedTemplates(IEnumerable<VmTemplate> templates)

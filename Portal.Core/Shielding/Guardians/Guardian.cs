@@ -13,6 +13,9 @@ public sealed class Guardian : IDisposable
     private readonly ECDsa _signingKey;
     private readonly RSA _encryptionKey;
 
+    // Key objects make no thread-safety promise and HGS shares one guardian across concurrent key releases.
+    private readonly Lock _lock = new();
+
     private Guardian(string name, ECDsa signingKey, RSA encryptionKey)
     {
         _signingKey = signingKey;
@@ -51,19 +54,41 @@ public sealed class Guardian : IDisposable
     }
 
     /// <summary>PKCS#8 PEM of the signing key, encrypted (PBES2: PBKDF2-SHA256, AES-256-CBC) when a passphrase is given.</summary>
-    internal string ExportSigningKeyPem(string? passphrase) =>
-        passphrase is null
-            ? _signingKey.ExportPkcs8PrivateKeyPem()
-            : _signingKey.ExportEncryptedPkcs8PrivateKeyPem(passphrase, GuardianKeyFile.PbeParameters);
+    internal string ExportSigningKeyPem(string? passphrase)
+    {
+        lock (_lock)
+        {
+            return passphrase is null
+                ? _signingKey.ExportPkcs8PrivateKeyPem()
+                : _signingKey.ExportEncryptedPkcs8PrivateKeyPem(passphrase, GuardianKeyFile.PbeParameters);
+        }
+    }
 
-    internal string ExportEncryptionKeyPem(string? passphrase) =>
-        passphrase is null
-            ? _encryptionKey.ExportPkcs8PrivateKeyPem()
-            : _encryptionKey.ExportEncryptedPkcs8PrivateKeyPem(passphrase, GuardianKeyFile.PbeParameters);
+    internal string ExportEncryptionKeyPem(string? passphrase)
+    {
+        lock (_lock)
+        {
+            return passphrase is null
+                ? _encryptionKey.ExportPkcs8PrivateKeyPem()
+                : _encryptionKey.ExportEncryptedPkcs8PrivateKeyPem(passphrase, GuardianKeyFile.PbeParameters);
+        }
+    }
 
     /// <summary>ECDSA-P384-SHA384 signature (IEEE P1363, 96 bytes).</summary>
-    internal byte[] Sign(ReadOnlySpan<byte> data) => _signingKey.SignData(data, GuardianAlgorithms.SignatureHash);
+    internal byte[] Sign(ReadOnlySpan<byte> data)
+    {
+        lock (_lock)
+        {
+            return _signingKey.SignData(data, GuardianAlgorithms.SignatureHash);
+        }
+    }
 
     /// <summary>Unwraps a key wrapped for this guardian, or null when it was not (or was altered).</summary>
-    internal byte[]? TryUnwrap(ReadOnlySpan<byte> wrapped) => KeyProtectors.KeyWrap.TryUnwrap(wrapped, _encryptionKey);
+    internal byte[]? TryUnwrap(ReadOnlySpan<byte> wrapped)
+    {
+        lock (_lock)
+        {
+            return KeyProtectors.KeyWrap.TryUnwrap(wrapped, _encryptionKey);
+        }
+    }
 }

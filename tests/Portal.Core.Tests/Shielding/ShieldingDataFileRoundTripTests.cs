@@ -78,6 +78,31 @@ public class ShieldingDataFileRoundTripTests
     }
 
     [Fact]
+    public async Task ReadAsync_FromAnUploadStream_KeepsTheExactBytesAndMetadata()
+    {
+        var file = await ShieldingDataFile.ReadAsync(new MemoryStream(TestGuardians.ValidPdk));
+
+        Assert.Equal(TestGuardians.ValidPdk, file.ToArray());
+        Assert.Equal(ShieldingPolicy.Shielded, file.Metadata.Policy);
+    }
+
+    [Fact]
+    public async Task ReadAsync_UploadLargerThanTheLimit_IsTooLarge()
+    {
+        var ex = await Assert.ThrowsAsync<ShieldingDataFormatException>(() => ShieldingDataFile.ReadAsync(new MemoryStream(TestGuardians.ValidPdk), maxBytes: 100));
+
+        Assert.Equal(ShieldingFormatError.TooLarge, ex.Error);
+    }
+
+    [Fact]
+    public void Open_ConcurrentlyBySharedGuardian_AlwaysSucceeds()
+    {
+        var file = ShieldingDataFile.Read(TestGuardians.ValidPdk);
+
+        Parallel.For(0, 32, _ => Assert.Equal(TestGuardians.PasswordMarker, file.Open(TestGuardians.Fabric).AdministratorPassword));
+    }
+
+    [Fact]
     public void FileBytes_DoNotContainTheAdministratorPasswordInClear()
     {
         var bytes = TestGuardians.ValidPdk;

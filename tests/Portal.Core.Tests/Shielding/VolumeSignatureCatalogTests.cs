@@ -105,6 +105,29 @@ public class VolumeSignatureCatalogTests
     }
 
     [Fact]
+    public async Task ReadAsync_UploadStream_ReadsTheCatalogAndRefusesOversizedOnes()
+    {
+        var catalog = await VolumeSignatureCatalog.ReadAsync(new MemoryStream(TestGuardians.Catalog.ToArray()));
+        var ex = await Assert.ThrowsAsync<VolumeSignatureCatalogFormatException>(() =>
+            VolumeSignatureCatalog.ReadAsync(new MemoryStream(new byte[VolumeSignatureCatalog.MaxBytes + 1])));
+
+        Assert.Equal(TestGuardians.Catalog.SignerThumbprint, catalog.SignerThumbprint);
+        Assert.Equal(ShieldingFormatError.TooLarge, ex.Error);
+    }
+
+    [Fact]
+    public void Trusts_VerifiedCatalog_FollowsTheQualifiers()
+    {
+        var metadata = TestGuardians.CreatePdk().Metadata;
+        var newer = TestGuardians.SignCatalog([1, 2, 3], "WS2025-DC", new Version(10, 0, 26100, 2));
+        var older = TestGuardians.SignCatalog([1, 2, 3], "WS2025-DC", new Version(10, 0, 26100, 0));
+
+        Assert.True(metadata.Trusts(TestGuardians.Catalog));
+        Assert.True(metadata.Trusts(newer));
+        Assert.False(metadata.Trusts(older));
+    }
+
+    [Fact]
     public void ToInfo_GivesTheGalleryFactsWithTheSignerThumbprint()
     {
         var info = TestGuardians.Catalog.ToInfo();
