@@ -5,6 +5,7 @@ using Portal.Core.ApiTokens;
 using Portal.Core.Auditing;
 using Portal.Core.Gallery;
 using Portal.Core.Plans;
+using Portal.Core.ShieldingData;
 using Portal.Core.Subscriptions;
 using Portal.Core.Tenants;
 using Portal.Core.VirtualMachines;
@@ -37,6 +38,8 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
 
     public DbSet<VirtualMachine> VirtualMachines => Set<VirtualMachine>();
+
+    public DbSet<StoredShieldingData> ShieldingData => Set<StoredShieldingData>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

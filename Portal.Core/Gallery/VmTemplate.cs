@@ -1,4 +1,5 @@
 using Portal.Core.Common;
+using Portal.Core.Shielding.Catalogs;
 
 namespace Portal.Core.Gallery;
 
@@ -37,6 +38,9 @@ public sealed class VmTemplate
     public Guid? DefaultHardwareProfileId { get; private set; }
 
     public VolumeSignatureCatalogInfo? Vsc { get; private set; }
+
+    /// <summary>The signed catalog file as uploaded, which tenants download to trust this disk; null when only its facts were typed in.</summary>
+    public byte[]? VscFile { get; private set; }
 
     public bool IsActive { get; private set; }
 
@@ -94,7 +98,37 @@ public sealed class VmTemplate
     public void AttachCatalog(VolumeSignatureCatalogInfo catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+
+        // The uploaded file stays only while it states exactly these facts.
+        if (Vsc != catalog)
+        {
+            VscFile = null;
+        }
+
         Vsc = catalog;
+    }
+
+    /// <summary>
+    /// Makes the template shielding-capable with a verified catalog (see <see cref="VolumeSignatureCatalog.ReadAsync"/>):
+    /// keeps its facts and the signed file itself. Only a generation 2 template whose disk the catalog names can take it.
+    /// </summary>
+    public void AttachCatalog(VolumeSignatureCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (Generation != 2)
+        {
+            throw DomainValidationException.For(nameof(Generation),
+                $"Template '{Name}' is generation {Generation}; only generation 2 templates can be shielded.");
+        }
+
+        if (!string.Equals(catalog.DiskFileName, DiskFileName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw DomainValidationException.For(nameof(DiskFileName),
+                $"The catalog signs the disk '{catalog.DiskFileName}', but template '{Name}' uses '{DiskFileName}'.");
+        }
+
+        Vsc = catalog.ToInfo();
+        VscFile = catalog.ToArray();
     }
 
     public void RemoveCatalog()
@@ -105,6 +139,7 @@ public sealed class VmTemplate
         }
 
         Vsc = null;
+        VscFile = null;
     }
 
     /// <summary>Hides the template from new VMs; existing VMs keep running.</summary>

@@ -30,6 +30,9 @@ public sealed class VirtualMachine
 
     public bool Shielded { get; private set; }
 
+    /// <summary>The tenant's shielding data the VM is specialised from; only a shielded VM has one.</summary>
+    public Guid? ShieldingDataId { get; private set; }
+
     /// <summary>What this VM counts against its subscription's quota (always one VM).</summary>
     public ResourceAmount Resources { get; private set; } = ResourceAmount.Zero;
 
@@ -45,12 +48,17 @@ public sealed class VirtualMachine
     /// <summary>A new VM in Provisioning, sized by <paramref name="size"/>. Reserve it through the quota check.</summary>
     public static VirtualMachine Create(
         Guid tenantId, Guid subscriptionId, string name, Guid templateId, HardwareProfile size, bool shielded,
-        DateTimeOffset now)
+        DateTimeOffset now, Guid? shieldingDataId = null)
     {
         ArgumentNullException.ThrowIfNull(size);
         if (templateId == Guid.Empty)
         {
             throw DomainValidationException.For(nameof(TemplateId), "A template is required.");
+        }
+
+        if (shieldingDataId is not null && (!shielded || shieldingDataId == Guid.Empty))
+        {
+            throw DomainValidationException.For(nameof(ShieldingDataId), "Only a shielded VM is specialised from shielding data.");
         }
 
         return new VirtualMachine
@@ -62,6 +70,7 @@ public sealed class VirtualMachine
             TemplateId = templateId,
             HardwareProfileId = size.Id,
             Shielded = shielded,
+            ShieldingDataId = shieldingDataId,
             Resources = size.ToAmount(),
             State = VmState.Provisioning,
             CreatedAt = now,

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Core.Gallery;
+using Portal.Core.ShieldingData;
 using Portal.Core.Subscriptions;
 using Portal.Core.Tenants;
 using Portal.Core.VirtualMachines;
@@ -23,6 +24,10 @@ internal sealed class VirtualMachineConfiguration : IEntityTypeConfiguration<Vir
         builder.HasOne<Subscription>().WithMany().HasForeignKey(v => v.SubscriptionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<VmTemplate>().WithMany().HasForeignKey(v => v.TemplateId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<HardwareProfile>().WithMany().HasForeignKey(v => v.HardwareProfileId).OnDelete(DeleteBehavior.Restrict);
+
+        // Deleting shielding data is refused while a Provisioning VM uses it; built VMs simply let go of it.
+        builder.HasOne<StoredShieldingData>().WithMany().HasForeignKey(v => v.ShieldingDataId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(v => new { v.ShieldingDataId, v.State });
 
         builder.ComplexProperty(v => v.Resources, amount =>
         {

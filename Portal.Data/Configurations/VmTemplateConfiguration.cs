@@ -16,6 +16,7 @@ internal sealed class VmTemplateConfiguration : IEntityTypeConfiguration<VmTempl
         builder.Property(t => t.OsVersion).HasMaxLength(VmTemplate.OsVersionMaxLength);
         builder.Property(t => t.DiskFileName).HasMaxLength(VmTemplate.DiskFileNameMaxLength);
         builder.Ignore(t => t.IsShieldingCapable);
+        builder.Property(t => t.VscFile);
         builder.HasOne<HardwareProfile>().WithMany().HasForeignKey(t => t.DefaultHardwareProfileId)
             .OnDelete(DeleteBehavior.Restrict);
 

@@ -320,6 +320,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("RetiredAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<byte[]>("VscFile")
+                        .HasColumnType("bytea");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DefaultHardwareProfileId");
@@ -449,6 +452,99 @@ namespace Portal.Data.Postgres.Migrations
                     b.ToTable("plans", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.ShieldingData.StoredShieldingData", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset>("FileCreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("FileLength")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FileSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Guardians")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("GuardiansJson");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Qualifiers")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("QualifiersJson");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UploadedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UploadedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Owner", "Portal.Core.ShieldingData.StoredShieldingData.Owner#ShieldingGuardianInfo", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("EncryptionThumbprint")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("OwnerEncryptionThumbprint");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(128)
+                                .HasColumnType("character varying(128)")
+                                .HasColumnName("OwnerName");
+
+                            b1.Property<string>("SigningThumbprint")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("OwnerSigningThumbprint");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "FriendlyName")
+                        .IsUnique();
+
+                    b.ToTable("shielding_data", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Subscriptions.Subscription", b =>
                 {
                     b.Property<Guid>("Id")
@@ -533,6 +629,9 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<bool>("Shielded")
                         .HasColumnType("boolean");
 
+                    b.Property<Guid?>("ShieldingDataId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -576,6 +675,8 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasIndex("HardwareProfileId");
 
                     b.HasIndex("TemplateId");
+
+                    b.HasIndex("ShieldingDataId", "State");
 
                     b.HasIndex("SubscriptionId", "State");
 
@@ -881,6 +982,15 @@ namespace Portal.Data.Postgres.Migrations
                     b.Navigation("TemplateOfferings");
                 });
 
+            modelBuilder.Entity("Portal.Core.ShieldingData.StoredShieldingData", b =>
+                {
+                    b.HasOne("Portal.Core.Tenants.TenantAccount", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Core.Subscriptions.Subscription", b =>
                 {
                     b.HasOne("Portal.Core.Plans.Plan", null)
@@ -938,6 +1048,11 @@ namespace Portal.Data.Postgres.Migrations
                         .HasForeignKey("HardwareProfileId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Portal.Core.ShieldingData.StoredShieldingData", null)
+                        .WithMany()
+                        .HasForeignKey("ShieldingDataId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Portal.Core.Subscriptions.Subscription", null)
                         .WithMany()

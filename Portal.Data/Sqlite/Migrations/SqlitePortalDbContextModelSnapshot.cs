@@ -307,6 +307,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<long?>("RetiredAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("VscFile")
+                        .HasColumnType("BLOB");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DefaultHardwareProfileId");
@@ -436,6 +439,99 @@ namespace Portal.Data.Sqlite.Migrations
                     b.ToTable("plans", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.ShieldingData.StoredShieldingData", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FileCreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FileLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Guardians")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("GuardiansJson");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Qualifiers")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("QualifiersJson");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UploadedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Owner", "Portal.Core.ShieldingData.StoredShieldingData.Owner#ShieldingGuardianInfo", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("EncryptionThumbprint")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("OwnerEncryptionThumbprint");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(128)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("OwnerName");
+
+                            b1.Property<string>("SigningThumbprint")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("OwnerSigningThumbprint");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "FriendlyName")
+                        .IsUnique();
+
+                    b.ToTable("shielding_data", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Subscriptions.Subscription", b =>
                 {
                     b.Property<Guid>("Id")
@@ -520,6 +616,9 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<bool>("Shielded")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ShieldingDataId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -563,6 +662,8 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasIndex("HardwareProfileId");
 
                     b.HasIndex("TemplateId");
+
+                    b.HasIndex("ShieldingDataId", "State");
 
                     b.HasIndex("SubscriptionId", "State");
 
@@ -868,6 +969,15 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Navigation("TemplateOfferings");
                 });
 
+            modelBuilder.Entity("Portal.Core.ShieldingData.StoredShieldingData", b =>
+                {
+                    b.HasOne("Portal.Core.Tenants.TenantAccount", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Core.Subscriptions.Subscription", b =>
                 {
                     b.HasOne("Portal.Core.Plans.Plan", null)
@@ -925,6 +1035,11 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasForeignKey("HardwareProfileId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Portal.Core.ShieldingData.StoredShieldingData", null)
+                        .WithMany()
+                        .HasForeignKey("ShieldingDataId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Portal.Core.Subscriptions.Subscription", null)
                         .WithMany()
