@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.ApiTokens;
 using Portal.Core.Auditing;
+using Portal.Core.Fabric;
 using Portal.Core.Gallery;
 using Portal.Core.Plans;
 using Portal.Core.ShieldingData;
@@ -24,6 +25,10 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<GuardedHost> GuardedHosts => Set<GuardedHost>();
+
+    public DbSet<HostJoinToken> HostJoinTokens => Set<HostJoinToken>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -237,6 +237,165 @@ namespace Portal.Data.Postgres.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Fabric.GuardedHost", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AgentVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("AttestationReason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("AttestationSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AttestationStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("AttestationSubStatus")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<byte[]>("CredentialHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("CredentialPrefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset?>("HealthCertificateExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("JoinedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastHeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RunningVmCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("StateChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TransportKey")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<int>("VmCount")
+                        .HasColumnType("integer");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Capacity", "Portal.Core.Fabric.GuardedHost.Capacity#HostResources", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("MemoryGiB")
+                                .HasColumnType("integer")
+                                .HasColumnName("CapacityMemoryGiB");
+
+                            b1.Property<int>("StorageGiB")
+                                .HasColumnType("integer")
+                                .HasColumnName("CapacityStorageGiB");
+
+                            b1.Property<int>("Vcpus")
+                                .HasColumnType("integer")
+                                .HasColumnName("CapacityVcpus");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Used", "Portal.Core.Fabric.GuardedHost.Used#HostResources", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("MemoryGiB")
+                                .HasColumnType("integer")
+                                .HasColumnName("UsedMemoryGiB");
+
+                            b1.Property<int>("StorageGiB")
+                                .HasColumnType("integer")
+                                .HasColumnName("UsedStorageGiB");
+
+                            b1.Property<int>("Vcpus")
+                                .HasColumnType("integer")
+                                .HasColumnName("UsedVcpus");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialHash")
+                        .IsUnique();
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasFilter("\"State\" <> 'Removed'");
+
+                    b.ToTable("guarded_hosts", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Core.Fabric.HostJoinToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HostId");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.ToTable("host_join_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Gallery.HardwareProfile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -849,6 +1008,14 @@ namespace Portal.Data.Postgres.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Fabric.HostJoinToken", b =>
+                {
+                    b.HasOne("Portal.Core.Fabric.GuardedHost", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Portal.Core.Gallery.VmTemplate", b =>

@@ -224,6 +224,165 @@ namespace Portal.Data.Sqlite.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Fabric.GuardedHost", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgentVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttestationReason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AttestationSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AttestationStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttestationSubStatus")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("CredentialHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("CredentialPrefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("HealthCertificateExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("JoinedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastHeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RemovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RunningVmCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StateChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TransportKey")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("VmCount")
+                        .HasColumnType("INTEGER");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Capacity", "Portal.Core.Fabric.GuardedHost.Capacity#HostResources", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("MemoryGiB")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("CapacityMemoryGiB");
+
+                            b1.Property<int>("StorageGiB")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("CapacityStorageGiB");
+
+                            b1.Property<int>("Vcpus")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("CapacityVcpus");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Used", "Portal.Core.Fabric.GuardedHost.Used#HostResources", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("MemoryGiB")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("UsedMemoryGiB");
+
+                            b1.Property<int>("StorageGiB")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("UsedStorageGiB");
+
+                            b1.Property<int>("Vcpus")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("UsedVcpus");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialHash")
+                        .IsUnique();
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasFilter("\"State\" <> 'Removed'");
+
+                    b.ToTable("guarded_hosts", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Core.Fabric.HostJoinToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("HostId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HostId");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.ToTable("host_join_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Gallery.HardwareProfile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -836,6 +995,14 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Fabric.HostJoinToken", b =>
+                {
+                    b.HasOne("Portal.Core.Fabric.GuardedHost", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Portal.Core.Gallery.VmTemplate", b =>

@@ -1,0 +1,51 @@
+using Portal.Core.Attestation;
+
+namespace Portal.Core.Fabric.Protocol;
+
+/// <summary>Paths of the agent-facing API; agents only ever connect out to these.</summary>
+public static class FabricRoutes
+{
+    public const string Base = "/api/fabric/v1";
+    public const string Join = Base + "/join";
+    public const string Heartbeat = Base + "/heartbeat";
+}
+
+/// <summary>A new host asks to join the fabric with a one-time token made by a provider admin.</summary>
+public sealed record JoinRequest(
+    string JoinToken, string HostName, HostResources Capacity, string AgentVersion, byte[]? TransportPublicKey);
+
+/// <summary>
+/// The answer to a join: who the host now is, and the credential it authenticates with from now on
+/// (<c>Authorization: Bearer tphc_…</c>). The credential is shown only here.
+/// </summary>
+public sealed record JoinResponse(Guid HostId, string HostName, string Credential);
+
+/// <summary>What the host says about itself on every beat.</summary>
+public sealed record HeartbeatRequest(
+    Guid HostId,
+    HostResources Capacity,
+    HostResources Used,
+    IReadOnlyList<VmReport> Vms,
+    AttestationReport? Attestation,
+    string AgentVersion);
+
+public sealed record VmReport(Guid VmId, string Name, VmPowerState State);
+
+/// <summary>
+/// The host's latest attestation outcome as HGS gave it. The portal believes a Passed only when
+/// <see cref="HealthCertificate"/> verifies against HGS's signer and is bound to this host's transport key.
+/// </summary>
+public sealed record AttestationReport(
+    AttestationStatus Status,
+    AttestationSubStatus SubStatus,
+    string? Reason,
+    byte[]? HealthCertificate,
+    byte[]? TransportPublicKey);
+
+/// <summary>What the portal recorded; the host uses <see cref="State"/> to learn it is draining or removed.</summary>
+public sealed record HeartbeatResponse(
+    HostState State,
+    AttestationStatus RecordedAttestation,
+    AttestationSubStatus RecordedSubStatus,
+    string AttestationReason,
+    DateTimeOffset ReceivedAt);
