@@ -2,6 +2,7 @@ using Portal.Data;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.ApiTokens;
+using Portal.Web.Features.Fabric;
 using Portal.Web.Features.Plans;
 using Portal.Web.Infrastructure;
 
@@ -13,6 +14,7 @@ builder.AddDatabaseStartup();
 builder.AddPortalIdentity();
 builder.AddPortalApi();
 builder.AddOffers();
+builder.AddFabric();
 builder.AddPortalUi();
 
 var app = builder.Build();
@@ -30,6 +32,7 @@ app.MapPortalOpenApi();
 app.MapAccountEndpoints();
 app.MapApiTokenEndpoints();
 app.MapOffersApi();
+app.MapFabricApi();
 app.MapPortalUi();
 
 app.Run();

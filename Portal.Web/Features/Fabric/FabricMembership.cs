@@ -1,0 +1,113 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Attestation;
+using Portal.Core.Auditing;
+using Portal.Core.Common;
+using Portal.Core.Fabric;
+using Portal.Core.Fabric.Protocol;
+using Portal.Data;
+
+namespace Portal.Web.Features.Fabric;
+
+/// <summary>The agent side of the fabric: hosts joining with a one-time token, and their heartbeats.</summary>
+public sealed class FabricMembership(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IAttestationSignerSource signer,
+    FabricNotifier notifier,
+    TimeProvider time,
+    ILogger<FabricMembership> logger)
+{
+    /// <summary>
+    /// Spends the join token and creates the host. Returns null for an unknown token; a used or expired one is a
+    /// conflict. Two joins racing with one token: exactly one wins.
+    /// </summary>
+    public async Task<JoinResponse?> JoinAsync(JoinRequest request, string? remoteAddress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!FabricSecret.LooksLike(request.JoinToken, FabricSecret.JoinTokenMarker))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var hash = FabricSecret.Hash(request.JoinToken);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.HostJoinTokens.AsNoTracking().SingleOrDefaultAsync(t => t.SecretHash == hash, ct);
+        if (token is null)
+        {
+            return null;
+        }
+
+        var (host, credential) = GuardedHost.Join(
+            token, request.HostName, request.Capacity ?? HostResources.Zero, request.AgentVersion, request.TransportPublicKey, now);
+        if (await db.GuardedHosts.AnyAsync(h => h.Name == host.Name && h.State != HostState.Removed, ct))
+        {
+            throw new StateConflictException($"A host named '{host.Name}' is already in the fabric.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.GuardedHosts.Add(host);
+        db.AuditEntries.Add(AuditEntry.Record(
+            new AuditActor(null, $"host:{host.Name}", remoteAddress), "fabric.host-joined", $"host:{host.Id} ({host.Name})", null, now));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw new StateConflictException($"A host named '{host.Name}' is already in the fabric.");
+        }
+
+        // The token is spent by a conditional update, so of two joins racing with it only one commits.
+        var spent = await db.HostJoinTokens
+            .Where(t => t.Id == token.Id && t.UsedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now).SetProperty(t => t.HostId, host.Id), ct);
+        if (spent != 1)
+        {
+            throw new StateConflictException("This join token has already been used.");
+        }
+
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Host {HostName} ({HostId}) joined the fabric", host.Name, host.Id);
+        await notifier.NotifyHostChangedAsync(host.Id);
+        return new JoinResponse(host.Id, host.Name, credential);
+    }
+
+    /// <summary>
+    /// Records a heartbeat of the authenticated host. The host's reported attestation is checked: a Passed counts only
+    /// with a health certificate that verifies against HGS's signer and is bound to this host.
+    /// </summary>
+    public async Task<HeartbeatResponse> HeartbeatAsync(Guid hostId, HeartbeatRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var host = await db.GuardedHosts.SingleOrDefaultAsync(h => h.Id == hostId, ct)
+            ?? throw new NotFoundException("Host", hostId);
+
+        var vms = request.Vms ?? [];
+        var now = time.GetUtcNow();
+        host.RecordHeartbeat(new HostHeartbeatFacts(
+            request.Capacity ?? HostResources.Zero,
+            request.Used ?? HostResources.Zero,
+            vms.Count,
+            vms.Count(v => v.State == VmPowerState.Running),
+            request.AgentVersion), now);
+
+        var keyMatches = host.PinTransportKey(request.Attestation?.TransportPublicKey);
+        var signerKey = request.Attestation?.Status == AttestationStatus.Passed ? await signer.GetAsync(ct) : null;
+        var previous = (host.AttestationStatus, host.AttestationSubStatus);
+        var finding = HeartbeatAttestation.Evaluate(host, request.Attestation, keyMatches, signerKey, now);
+        host.RecordAttestation(finding, now);
+        if (previous != (host.AttestationStatus, host.AttestationSubStatus))
+        {
+            db.AuditEntries.Add(AuditEntry.Record(
+                new AuditActor(null, $"host:{host.Name}", null), "fabric.host-attestation-changed",
+                $"host:{host.Id} ({host.Name}): {host.AttestationStatus} {host.AttestationSubStatus}", null, now));
+            logger.LogInformation(
+                "Host {HostName} attestation is now {Status} ({SubStatus})", host.Name, host.AttestationStatus, host.AttestationSubStatus);
+        }
+
+        await db.SaveChangesAsync(ct);
+        await notifier.NotifyHostChangedAsync(host.Id);
+        return new HeartbeatResponse(host.State, host.AttestationStatus, host.AttestationSubStatus, host.AttestationReason, now);
+    }
+}
