@@ -38,6 +38,13 @@ public abstract class BrowserTest : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
         _contexts.Add(context);
+
+        // The portal must work with no internet (and under a strict CSP): anything fetched from another origin fails
+        // here exactly as it would in an isolated data centre, instead of passing only on machines that are online.
+        var origin = Portal.BaseAddress.GetLeftPart(UriPartial.Authority);
+        await context.RouteAsync(
+            url => !url.StartsWith(origin, StringComparison.OrdinalIgnoreCase),
+            route => route.AbortAsync("blockedbyclient"));
         return await context.NewPageAsync();
     }
 
@@ -45,6 +52,19 @@ public abstract class BrowserTest : IAsyncLifetime
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(folder);
+        // The layout scrolls inside its content area, so FullPage alone captures one screen: grow the window to fit.
+        var size = page.ViewportSize;
+        var height = await page.EvaluateAsync<int>("() => Math.ceil(document.querySelector('main')?.getBoundingClientRect().height ?? 0)");
+        const int header = 64;
+        if (size is not null && height + header > size.Height)
+        {
+            await page.SetViewportSizeAsync(size.Width, height + header);
+        }
+
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, fileName), FullPage = true });
+        if (size is not null)
+        {
+            await page.SetViewportSizeAsync(size.Width, size.Height);
+        }
     }
 }

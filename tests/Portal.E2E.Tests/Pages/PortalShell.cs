@@ -21,6 +21,10 @@ public class PortalShell(IPage page)
     public Task ExpectInteractiveAsync() =>
         Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
 
+    /// <summary>Blazor shows its error bar when the circuit died (an unhandled exception, a failed JS import).</summary>
+    public Task ExpectNoCircuitErrorAsync() =>
+        Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+
     public async Task<SignInPage> SignOutAsync()
     {
         await ExpectInteractiveAsync();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Portal.E2E.Tests.Infrastructure;
 
 namespace Portal.E2E.Tests.Pages;
 
@@ -27,6 +28,16 @@ public sealed partial class SignInPage(IPage page)
         await page.Locator("#email").FillAsync(email);
         await page.Locator("#password").FillAsync(password);
         await page.Locator("#sign-in-submit").ClickAsync();
+    }
+
+    /// <summary>Signs the provider's bootstrap administrator in (credentials from the fixture) and waits for /admin.</summary>
+    public async Task<AdminOverviewPage> SignInAsProviderAdminAsync()
+    {
+        await OpenAsync();
+        await SubmitAsync(PortalFixture.AdminEmail, PortalFixture.AdminPassword);
+        var overview = new AdminOverviewPage(page);
+        await overview.ExpectShownAsync();
+        return overview;
     }
 
     [GeneratedRegex("/account/sign-in(\\?|$)")]

@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Gallery;
+using Portal.Web.Components.Controls;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Features.Plans;
 
@@ -115,7 +116,7 @@ public sealed class PlanEditorFormTests : BunitContext
 
         Assert.Equal("Silver", Input<FluentTextInput>(form, "plan-name").Instance.Value);
         Assert.True(Input<FluentSwitch>(form, "unlimited-MaxVms").Instance.Value);
-        Assert.Equal(8, Input<FluentNumberInput<int>>(form, "quota-MaxVcpus").Instance.Value);
+        Assert.Equal(8, Input<NumberField>(form, "quota-MaxVcpus").Instance.Value);
         Assert.True(Input<FluentCheckbox>(form, $"template-{Plain.Id}").Instance.Value);
         Assert.False(Input<FluentSwitch>(form, "unlimited-subscriptions").Instance.Value);
     }
@@ -134,7 +135,7 @@ public sealed class PlanEditorFormTests : BunitContext
         form.InvokeAsync(() => Input<FluentTextInput>(form, id).Instance.ValueChanged.InvokeAsync(value));
 
     private static Task SetNumberAsync(IRenderedComponent<PlanEditorForm> form, string id, int value) =>
-        form.InvokeAsync(() => Input<FluentNumberInput<int>>(form, id).Instance.ValueChanged.InvokeAsync(value));
+        form.InvokeAsync(() => Input<NumberField>(form, id).Instance.ValueChanged.InvokeAsync(value));
 
     private static Task SetSwitchAsync(IRenderedComponent<PlanEditorForm> form, string id, bool value) =>
         form.InvokeAsync(() => Input<FluentSwitch>(form, id).Instance.ValueChanged.InvokeAsync(value));

@@ -1,0 +1,39 @@
+using Microsoft.Playwright;
+
+namespace Portal.E2E.Tests.Pages;
+
+/// <summary>/admin/gallery: templates and hardware profiles (sizes) the plans offer.</summary>
+public sealed class AdminGalleryPage(IPage page) : PortalShell(page)
+{
+    public ILocator Message => Page.Locator("#gallery-message");
+
+    public async Task OpenAsync()
+    {
+        await Page.GotoAsync("/admin/gallery");
+        await Assertions.Expect(Heading).ToHaveTextAsync("Gallery");
+        await ExpectInteractiveAsync();
+    }
+
+    public ILocator Row(string name) => Page.Locator("tr", new() { Has = Page.Locator("td", new() { HasText = name }) });
+
+    public async Task AddHardwareProfileAsync(string name, int vcpus, int memoryGiB, int diskGiB)
+    {
+        await Page.Locator("#profile-name input").FillAsync(name);
+        await Page.Locator("#profile-vcpus input").FillAsync(vcpus.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Page.Locator("#profile-memory input").FillAsync(memoryGiB.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Page.Locator("#profile-disk input").FillAsync(diskGiB.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Page.Locator("#create-profile").ClickAsync();
+        await Assertions.Expect(Message).ToContainTextAsync($"Hardware profile '{name}' was added.");
+        await Assertions.Expect(Row(name)).ToBeVisibleAsync();
+    }
+
+    public async Task AddTemplateAsync(string name, string osVersion, string diskFileName)
+    {
+        await Page.Locator("#template-name input").FillAsync(name);
+        await Page.Locator("#template-os-version input").FillAsync(osVersion);
+        await Page.Locator("#template-disk input").FillAsync(diskFileName);
+        await Page.Locator("#create-template").ClickAsync();
+        await Assertions.Expect(Message).ToContainTextAsync($"Template '{name}' was added");
+        await Assertions.Expect(Row(name)).ToBeVisibleAsync();
+    }
+}

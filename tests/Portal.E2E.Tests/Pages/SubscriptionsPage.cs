@@ -1,0 +1,57 @@
+using Microsoft.Playwright;
+
+namespace Portal.E2E.Tests.Pages;
+
+/// <summary>/subscriptions: the tenant's subscriptions with quota bars, and the public plans to subscribe to.</summary>
+public sealed class SubscriptionsPage(IPage page) : PortalShell(page)
+{
+    public ILocator Message => Page.Locator("#subscriptions-message");
+
+    public ILocator SuspendedBanner => Page.Locator("#tenant-suspended");
+
+    public ILocator SubscriptionCards => Page.Locator("[data-subscription]");
+
+    public async Task OpenAsync()
+    {
+        await Page.GotoAsync("/subscriptions");
+        await Assertions.Expect(Heading).ToHaveTextAsync("Subscriptions");
+        await ExpectInteractiveAsync();
+    }
+
+    public ILocator PlanCard(string planName) =>
+        Page.Locator("[data-plan]", new() { Has = Page.Locator("h3", new() { HasText = planName }) });
+
+    public ILocator SubscriptionCard(string displayName) =>
+        Page.Locator("[data-subscription]", new() { Has = Page.Locator("h3", new() { HasText = displayName }) });
+
+    /// <summary>One quota bar of a subscription: Vms, Vcpus, MemoryGiB or StorageGiB.</summary>
+    public static ILocator QuotaBar(ILocator subscriptionCard, string dimension) =>
+        subscriptionCard.Locator($".quota-bar[data-dimension={dimension}]");
+
+    public ILocator SubscribeButton(string planName) =>
+        PlanCard(planName).Locator("fluent-button", new() { HasText = "Subscribe" });
+
+    public ILocator SubscriptionNameInput => Page.Locator("#subscription-name input");
+
+    public ILocator InvitationCodeInput => Page.Locator("#invitation-code input");
+
+    public ILocator InvitationCodeField => Page.Locator("#invitation-code-field");
+
+    public async Task StartSubscribeAsync(string planName)
+    {
+        await SubscribeButton(planName).ClickAsync();
+        await Assertions.Expect(SubscriptionNameInput).ToBeVisibleAsync();
+    }
+
+    /// <summary>Fills the open subscribe form and confirms; the caller asserts the outcome.</summary>
+    public async Task SubmitSubscribeAsync(string displayName, string? invitationCode = null)
+    {
+        await SubscriptionNameInput.FillAsync(displayName);
+        if (invitationCode is not null)
+        {
+            await InvitationCodeInput.FillAsync(invitationCode);
+        }
+
+        await Page.Locator("#confirm-subscribe").ClickAsync();
+    }
+}
