@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Core.Attestation;
 
 /// <summary>How HGS decides a host is trustworthy; a host is registered in exactly one mode.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AttestationMode>))]
 public enum AttestationMode
 {
     /// <summary>Registered TPM endorsement key; a quote over the measured boot and code-integrity policy checked against baselines.</summary>

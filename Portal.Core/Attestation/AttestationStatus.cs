@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Core.Attestation;
 
 /// <summary>
 /// The verdict of one attestation, as HGS reports it and as the portal shows it. Only <see cref="Passed"/> comes with
 /// a health certificate; every other value says why a host may not run shielded VMs.
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AttestationStatus>))]
 public enum AttestationStatus
 {
     /// <summary>The host meets policy; a health certificate was issued.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Core.Attestation;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Portal.Core.Attestation;
 /// configuration.
 /// </summary>
 [Flags]
+[JsonConverter(typeof(JsonStringEnumConverter<AttestationSubStatus>))]
 public enum AttestationSubStatus
 {
     None = 0,

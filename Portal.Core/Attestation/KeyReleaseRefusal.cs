@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Core.Attestation;
 
 /// <summary>Why HGS (or the agent, before asking) refused to release a key; every doubt is a refusal.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<KeyReleaseRefusal>))]
 public enum KeyReleaseRefusal
 {
     /// <summary>The host holds no valid health certificate (never attested, failed, or expired locally).</summary>

@@ -33,4 +33,7 @@ public interface IHostHealth
 
     /// <summary>Thumbprint (SHA-256 of the SPKI, upper-case hex) of the transport key.</summary>
     string TransportKeyThumbprint { get; }
+
+    /// <summary>What the HGS admin registers for this host (name, mode, endorsement key / host key / group; public parts only).</summary>
+    HostAttestationIdentity Identity { get; }
 }

@@ -1,0 +1,61 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Core.Attestation;
+using Portal.Core.Attestation.Protocol;
+
+namespace Portal.HostAgent.Attestation;
+
+/// <summary>The agent's HTTP client of HGS (<c>/hgs/v1</c>). Transport failures surface as <see cref="HttpRequestException"/>.</summary>
+public sealed class HgsClient(HttpClient http)
+{
+    /// <summary>Name of the HttpClient registered for HGS.</summary>
+    public const string HttpClientName = "hgs";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<AttestationChallenge> ChallengeAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync(HgsRoutes.Challenge.TrimStart('/'), content: null, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await ReadAsync<AttestationChallenge>(response, cancellationToken);
+    }
+
+    public async Task<AttestationOutcome> AttestAsync(AttestationRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(HgsRoutes.Attest.TrimStart('/'), request, Json, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await ReadAsync<AttestationOutcome>(response, cancellationToken);
+    }
+
+    /// <summary>Asks for a key; HGS's refusals become <see cref="KeyReleaseRefusedException"/> with HGS's reason.</summary>
+    public async Task<KeyReleaseResponse> ReleaseAsync(KeyReleaseRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(HgsRoutes.KeyRelease.TrimStart('/'), request, Json, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return await ReadAsync<KeyReleaseResponse>(response, cancellationToken);
+        }
+
+        var problem = await TryReadProblemAsync(response, cancellationToken);
+        var refusal = problem?.Refusal is { } name && Enum.TryParse<KeyReleaseRefusal>(name, out var parsed) ? parsed : KeyReleaseRefusal.Unavailable;
+        throw new KeyReleaseRefusedException(refusal, $"HGS refused the key release ({(int)response.StatusCode}): {problem?.Detail ?? problem?.Title ?? response.ReasonPhrase}");
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+        ?? throw new HttpRequestException($"HGS answered {(int)response.StatusCode} with an empty body.");
+
+    private static async Task<RefusalProblem?> TryReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<RefusalProblem>(Json, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record RefusalProblem(string? Title, string? Detail, string? Refusal);
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Portal.HostAgent.Tpm;
+
+namespace Portal.HostAgent.Attestation;
+
+/// <summary>Registers the agent's attestation side: software TPM, host key, HGS client, <see cref="IHostHealth"/>, <see cref="IKeyReleaseClient"/>, periodic attestation.</summary>
+public static class HostAttestationExtensions
+{
+    /// <summary>
+    /// Adds attestation with options from the <c>HostAgent</c> section (<c>HgsUrl</c>, <c>AttestationMode</c>,
+    /// <c>HostName</c>, <c>DataFolder</c>, <c>AttestationInterval</c>, <c>Simulate:*</c>). The agent attests at start
+    /// and periodically; consumers take <see cref="IHostHealth"/> and <see cref="IKeyReleaseClient"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddHostAttestation(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<HostAttestationOptions>()
+            .BindConfiguration(HostAttestationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ITpm, SoftwareTpm>();
+        services.AddSingleton<SoftwareHostKey>();
+        services.AddHttpClient(HgsClient.HttpClientName, (provider, client) =>
+        {
+            var url = provider.GetRequiredService<IOptions<HostAttestationOptions>>().Value.HgsUrl;
+            // A trailing slash keeps an HGS base path (e.g. http://portal/hgs-root/) when routes are combined.
+            client.BaseAddress = url is null ? null : new Uri(url.ToString().TrimEnd('/') + "/");
+            client.Timeout = TimeSpan.FromSeconds(30);
+        });
+        services.AddSingleton<HostHealthService>();
+        services.AddSingleton<IHostHealth>(provider => provider.GetRequiredService<HostHealthService>());
+        services.AddSingleton<IKeyReleaseClient, KeyReleaseClient>();
+        services.AddHostedService<AttestationWorker>();
+        return builder;
+    }
+}

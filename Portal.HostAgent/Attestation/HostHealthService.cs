@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Options;
+using Portal.Core.Attestation;
+using Portal.Core.Shielding.Guardians;
+using Portal.HostAgent.Tpm;
+
+namespace Portal.HostAgent.Attestation;
+
+/// <summary>
+/// The agent's health: attests to HGS on request, keeps the latest outcome — and the health certificate — in memory
+/// only, and tells subscribers. An unreachable or failing HGS makes the host unhealthy (TransientError), never healthy.
+/// </summary>
+public sealed class HostHealthService : IHostHealth
+{
+    private readonly HostAttestationOptions _options;
+    private readonly ITpm _tpm;
+    private readonly SoftwareHostKey _hostKey;
+    private readonly IHttpClientFactory _http;
+    private readonly TimeProvider _time;
+    private readonly ILogger<HostHealthService> _logger;
+    private readonly Lock _lock = new();
+    private Task<AttestationOutcome>? _inFlight;
+    private AttestationOutcome? _current;
+
+    public HostHealthService(
+        IOptions<HostAttestationOptions> options, ITpm tpm, SoftwareHostKey hostKey, IHttpClientFactory http, TimeProvider time, ILogger<HostHealthService> logger)
+    {
+        _options = options.Value;
+        _tpm = tpm;
+        _hostKey = hostKey;
+        _http = http;
+        _time = time;
+        _logger = logger;
+        TransportKeyThumbprint = Thumbprint.Of(tpm.TransportKey.Span);
+        Identity = new HostAttestationIdentity(
+            _options.HostName,
+            _options.AttestationMode,
+            _options.AttestationMode == AttestationMode.TpmTrusted ? tpm.EndorsementKey.ToArray() : null,
+            _options.AttestationMode == AttestationMode.HostKey ? hostKey.PublicKey.ToArray() : null,
+            _options.AttestationMode == AttestationMode.AdminTrusted ? _options.HostGroup : null);
+    }
+
+    public AttestationOutcome? Current
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _current;
+            }
+        }
+    }
+
+    public bool IsHealthy => Current?.IsHealthyAt(_time.GetUtcNow()) == true;
+
+    public event Action<AttestationOutcome>? Changed;
+
+    public ReadOnlyMemory<byte> TransportPublicKey => _tpm.TransportKey;
+
+    public string TransportKeyThumbprint { get; }
+
+    public HostAttestationIdentity Identity { get; }
+
+    public Task<AttestationOutcome> AttestNowAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            // Concurrent callers share one attestation: each would otherwise burn a nonce and race to set Current.
+            return _inFlight ??= RunAsync(cancellationToken);
+        }
+    }
+
+    private async Task<AttestationOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        AttestationOutcome outcome;
+        try
+        {
+            outcome = await AttestAsync(cancellationToken);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _inFlight = null;
+            }
+        }
+
+        lock (_lock)
+        {
+            _current = outcome;
+        }
+
+        if (outcome.Status == AttestationStatus.Passed)
+        {
+            _logger.LogInformation("Host {HostName} passed attestation; health certificate valid until {ValidUntil}", _options.HostName, outcome.ValidUntil);
+        }
+        else
+        {
+            _logger.LogWarning("Host {HostName} is not healthy: {Status} {SubStatus} — {Reason}", _options.HostName, outcome.Status, outcome.SubStatus, outcome.Reason);
+        }
+
+        Changed?.Invoke(outcome);
+        return outcome;
+    }
+
+    private async Task<AttestationOutcome> AttestAsync(CancellationToken cancellationToken)
+    {
+        if (_options.HgsUrl is null)
+        {
+            return AttestationOutcome.Failed(AttestationStatus.NotConfigured, AttestationSubStatus.None, "No HGS URL is configured (HostAgent:HgsUrl).");
+        }
+
+        if (_options.AttestationMode == AttestationMode.AdminTrusted && (_options.HostGroup is null || !IsBase64(_options.HostGroupCredential)))
+        {
+            return AttestationOutcome.Failed(AttestationStatus.NotConfigured, AttestationSubStatus.None,
+                "Admin-trusted attestation needs HostAgent:HostGroup and HostAgent:HostGroupCredential (base64).");
+        }
+
+        try
+        {
+            var hgs = new HgsClient(_http.CreateClient(HgsClient.HttpClientName));
+            var challenge = await hgs.ChallengeAsync(cancellationToken);
+            var request = new AttestationEvidence(_options, _tpm, _hostKey, TransportKeyThumbprint).Build(challenge.Nonce);
+            return await hgs.AttestAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException
+                                   || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            _logger.LogWarning("HGS could not be reached for attestation: {Error}", e.Message);
+            return AttestationOutcome.Failed(AttestationStatus.TransientError, AttestationSubStatus.None, $"HGS could not be reached or failed: {e.Message}");
+        }
+    }
+
+    private static bool IsBase64(string? text) => text is not null && Convert.TryFromBase64String(text, new byte[text.Length], out var written) && written > 0;
+}
