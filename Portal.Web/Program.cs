@@ -4,6 +4,7 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.ApiTokens;
 using Portal.Web.Features.Fabric;
 using Portal.Web.Features.Plans;
+using Portal.Web.Features.ShieldingData;
 using Portal.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(MigrateCommand.WithoutSwitch(args));
@@ -14,6 +15,7 @@ builder.AddDatabaseStartup();
 builder.AddPortalIdentity();
 builder.AddPortalApi();
 builder.AddOffers();
+builder.AddShieldingData();
 builder.AddFabric();
 builder.AddPortalUi();
 
@@ -32,6 +34,7 @@ app.MapPortalOpenApi();
 app.MapAccountEndpoints();
 app.MapApiTokenEndpoints();
 app.MapOffersApi();
+app.MapShieldingDataEndpoints();
 app.MapFabricApi();
 app.MapPortalUi();
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Core.Common;
 using Portal.Core.Quotas;
+using Portal.Core.Shielding;
 
 namespace Portal.Web.Infrastructure;
 
@@ -25,6 +26,13 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
                 Detail = e.Message,
             },
             QuotaExceededException e => QuotaProblem(e),
+            ShieldingFormatException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The file is not valid.",
+                Detail = e.Message,
+                Extensions = { ["error"] = e.Error.ToString(), ["format"] = e.Format.ToString() },
+            },
             StateConflictException e => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,

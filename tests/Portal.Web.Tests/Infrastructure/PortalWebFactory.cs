@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Portal.Data;
 using Portal.Testing;
 
@@ -27,6 +28,9 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>, IAsyncLif
     }
 
     public PostgresTestDatabase Database { get; }
+
+    /// <summary>Every log line this portal wrote, at every level.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     /// <summary>A second portal process on the same database, as when several portals share one PostgreSQL.</summary>
     public WebApplicationFactory<Program> SecondInstance() => new SharedDatabaseFactory(Database);
@@ -55,7 +59,13 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>, IAsyncLif
         await Database.DisposeAsync();
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) => Configure(builder, Database);
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Configure(builder, Database);
+        builder.ConfigureLogging(logging => logging
+            .AddProvider(Logs)
+            .AddFilter<CapturedLogs>(null, LogLevel.Trace));
+    }
 
     internal static void Configure(IWebHostBuilder builder, PostgresTestDatabase database)
     {
@@ -65,6 +75,7 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Database:MigrateOnStart", "true");
         builder.UseSetting("Portal:Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Portal:Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Fabric:GuardianMetadataFile", TestFabric.MetadataFile);
     }
 
     private sealed class SharedDatabaseFactory(PostgresTestDatabase database) : WebApplicationFactory<Program>

@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Portal.Web.Features.Gallery;
+using Portal.Web.Features.Tenants;
+using Portal.Web.Infrastructure;
+
+namespace Portal.Web.Features.ShieldingData;
+
+public static class ShieldingDataEndpoints
+{
+    /// <summary>A shielding data file (at most 1 MiB) with its form fields.</summary>
+    public const long UploadBodyLimit = ShieldingDataService.MaxFileBytes + UploadRequests.Slack;
+
+    public const long CatalogBodyLimit = TemplateCatalogService.MaxFileBytes + UploadRequests.Slack;
+
+    public static IEndpointRouteBuilder MapShieldingDataEndpoints(this IEndpointRouteBuilder app)
+    {
+        var files = app.MapGroup("/api/v1/shielding-data")
+            .WithTags("Shielding data")
+            .RequireAuthorization(PortalPolicies.Tenant)
+            .RequireActiveTenantForChanges();
+        files.MapGet("/", ListAsync);
+        files.MapGet("/{id:guid}", GetAsync);
+        files.MapPost("/", UploadAsync)
+            .WithMetadata(new RequestSizeLimitAttribute(UploadBodyLimit))
+            .Accepts<IFormFile>("multipart/form-data")
+            .WithDescription("multipart/form-data: file (the .pdk), friendlyName, description. 400 with the reason for a bad file; 413 over 1 MiB.");
+        files.MapDelete("/{id:guid}", DeleteAsync);
+
+        var tenant = app.MapGroup("/api/v1").WithTags("Shielding data").RequireAuthorization(PortalPolicies.Tenant);
+        tenant.MapGet("/fabric/guardian", DownloadGuardianAsync)
+            .WithDescription("This fabric's guardian metadata, to list as a guardian when making a shielding data file.");
+        tenant.MapGet("/templates/{id:guid}/vsc", DownloadCatalogAsync)
+            .WithDescription("The signed volume signature catalog of a shielding-capable template, to trust its disk.");
+
+        app.MapPost("/api/admin/v1/templates/{id:guid}/vsc", UploadCatalogAsync)
+            .WithTags("Provider: gallery")
+            .RequireAuthorization(PortalPolicies.ProviderAdmin)
+            .WithMetadata(new RequestSizeLimitAttribute(CatalogBodyLimit))
+            .WithDescription("Upload a template's catalog (tenantportal vsc sign) as multipart 'file' or as the raw body; verified, then the template is shielding-capable.");
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<ShieldingDataDto>>> ListAsync(
+        ClaimsPrincipal user, ShieldingDataService shieldingData, CancellationToken ct) =>
+        TypedResults.Ok(await shieldingData.ListAsync(user.GetRequiredTenantId(), ct));
+
+    private static async Task<Ok<ShieldingDataDto>> GetAsync(
+        Guid id, ClaimsPrincipal user, ShieldingDataService shieldingData, CancellationToken ct) =>
+        TypedResults.Ok(await shieldingData.GetAsync(user.GetRequiredTenantId(), id, ct));
+
+    private static async Task<Created<ShieldingDataDto>> UploadAsync(
+        HttpContext http, ClaimsPrincipal user, ShieldingDataService shieldingData, CancellationToken ct)
+    {
+        var (form, file) = await UploadRequests.ReadFileFormAsync(http, UploadBodyLimit, ct);
+        await using var content = file.OpenReadStream();
+        var stored = await shieldingData.UploadAsync(
+            user.GetRequiredTenantId(), form["friendlyName"], form["description"], content, http.ToAuditActor(), ct);
+        return TypedResults.Created($"/api/v1/shielding-data/{stored.Id}", stored);
+    }
+
+    private static async Task<NoContent> DeleteAsync(
+        Guid id, ClaimsPrincipal user, HttpContext http, ShieldingDataService shieldingData, CancellationToken ct)
+    {
+        await shieldingData.DeleteAsync(user.GetRequiredTenantId(), id, http.ToAuditActor(), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadGuardianAsync(
+        IFabricGuardianSource fabric, CancellationToken ct) =>
+        await fabric.GetAsync(ct) is { } guardian
+            ? TypedResults.File(guardian.Metadata, "application/json", "fabric-guardian.json")
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "No fabric guardian",
+                detail: "This fabric has no guardian configured yet, so no shielded VM can run here. Ask your provider.");
+
+    private static async Task<FileContentHttpResult> DownloadCatalogAsync(Guid id, TemplateCatalogService catalogs, CancellationToken ct)
+    {
+        var (content, fileName) = await catalogs.GetCatalogFileAsync(id, ct);
+        return TypedResults.File(content, "application/octet-stream", fileName);
+    }
+
+    private static async Task<Ok<TemplateDto>> UploadCatalogAsync(
+        Guid id, HttpContext http, TemplateCatalogService catalogs, CancellationToken ct)
+    {
+        if (http.Request.HasFormContentType)
+        {
+            var (_, file) = await UploadRequests.ReadFileFormAsync(http, CatalogBodyLimit, ct);
+            await using var content = file.OpenReadStream();
+            return TypedResults.Ok(await catalogs.AttachCatalogAsync(id, content, http.ToAuditActor(), ct));
+        }
+
+        UploadRequests.LimitBody(http, CatalogBodyLimit);
+        return TypedResults.Ok(await catalogs.AttachCatalogAsync(id, http.Request.Body, http.ToAuditActor(), ct));
+    }
+}
