@@ -5,7 +5,6 @@ internal static class ComingSoonTitles
     public static string For(string relativePath) => relativePath.Split('?', '#')[0].TrimEnd('/') switch
     {
         "vms" => "Virtual machines",
-        "shielding-data" => "Shielding data",
         "activity" => "Activity",
         "admin/fabric" => "Fabric",
         "admin/jobs" => "Jobs",
