@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Portal.Core.Fabric;
 
 namespace Portal.HostAgent;
 
@@ -11,9 +12,41 @@ public sealed class HostAgentOptions
     public Uri PortalUrl { get; set; } = new("http://localhost:5080");
 
     [Required]
-    [StringLength(63, MinimumLength = 1)]
+    [StringLength(GuardedHost.NameMaxLength, MinimumLength = 1)]
+    [RegularExpression("^[A-Za-z0-9._-]+$", ErrorMessage = "HostAgent:HostName may use letters, digits, '-', '.' and '_' only.")]
     public string HostName { get; set; } = Environment.MachineName;
 
+    /// <summary>Where the agent keeps its credential, keys and VMs.</summary>
     [Required]
     public string DataFolder { get; set; } = "agent-data";
+
+    /// <summary>
+    /// The one-time token from the provider's Fabric page. Needed only for the first start; afterwards the agent
+    /// authenticates with the credential it keeps in its data folder.
+    /// </summary>
+    public string? JoinToken { get; set; }
+
+    public HostCapacityOptions Capacity { get; set; } = new();
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long to wait before trying again when the portal cannot be reached.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>What this host offers to VMs.</summary>
+public sealed class HostCapacityOptions
+{
+    [Range(1, HostResources.MaxVcpus)]
+    public int Vcpus { get; set; } = 16;
+
+    [Range(1, HostResources.MaxMemoryGiB)]
+    public int MemoryGiB { get; set; } = 64;
+
+    [Range(1, HostResources.MaxStorageGiB)]
+    public int StorageGiB { get; set; } = 1024;
+
+    public HostResources ToResources() => new(Vcpus, MemoryGiB, StorageGiB);
 }
