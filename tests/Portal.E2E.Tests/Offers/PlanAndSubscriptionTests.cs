@@ -21,6 +21,8 @@ public sealed class PlanAndSubscriptionTests(PortalFixture portal) : BrowserTest
         await gallery.OpenAsync();
         await gallery.AddHardwareProfileAsync(sizeName, vcpus: 2, memoryGiB: 4, diskGiB: 40);
         await gallery.AddTemplateAsync(templateName, "2025", "ws2025.vhdx");
+        await gallery.ExpectActionsFitAsync(templateName);
+        await gallery.ExpectActionsFitAsync(sizeName);
 
         var editor = new PlanEditorPage(Page);
         await editor.OpenNewAsync();

@@ -16,6 +16,25 @@ public sealed class AdminGalleryPage(IPage page) : PortalShell(page)
 
     public ILocator Row(string name) => Page.Locator("tr", new() { Has = Page.Locator("td", new() { HasText = name }) });
 
+    /// <summary>Every action button of a row lies inside its cell's content box, not cut off behind an ellipsis.</summary>
+    public async Task ExpectActionsFitAsync(string name)
+    {
+        var buttons = Row(name).Locator("fluent-button");
+        await Assertions.Expect(buttons.First).ToBeVisibleAsync();
+        foreach (var button in await buttons.AllAsync())
+        {
+            var overflow = await button.EvaluateAsync<double>(
+                """
+                b => {
+                    const cell = b.closest('td');
+                    const contentRight = cell.getBoundingClientRect().right - parseFloat(getComputedStyle(cell).paddingRight);
+                    return b.getBoundingClientRect().right - contentRight;
+                }
+                """);
+            Assert.True(overflow <= 1, $"'{(await button.TextContentAsync())?.Trim()}' in the row of '{name}' is cut off by {overflow:0}px.");
+        }
+    }
+
     public async Task AddHardwareProfileAsync(string name, int vcpus, int memoryGiB, int diskGiB)
     {
         await Page.Locator("#profile-name input").FillAsync(name);

@@ -16,6 +16,7 @@ public sealed class AdminTenantsPage(IPage page) : PortalShell(page)
         await Page.GotoAsync("/admin/tenants");
         await Assertions.Expect(Heading).ToHaveTextAsync("Tenants");
         await ExpectInteractiveAsync();
+        await ExpectImmediateInputsReadyAsync("tenant-search");
     }
 
     public ILocator Row(string organization) =>

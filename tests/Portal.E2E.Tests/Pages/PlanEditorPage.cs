@@ -7,6 +7,12 @@ namespace Portal.E2E.Tests.Pages;
 /// <summary>/admin/plans/new and /admin/plans/{id}: the plan editor and its state buttons.</summary>
 public sealed partial class PlanEditorPage(IPage page) : PortalShell(page)
 {
+    private static readonly string[] ImmediateInputs =
+    [
+        "plan-name", "plan-description", "quota-MaxVms", "quota-MaxVcpus", "quota-MaxMemoryGiB", "quota-MaxStorageGiB",
+        "invitation-code", "max-subscriptions",
+    ];
+
     public ILocator State => Page.Locator("#plan-state");
 
     public ILocator Message => Page.Locator("#plan-message");
@@ -18,6 +24,7 @@ public sealed partial class PlanEditorPage(IPage page) : PortalShell(page)
         await Page.GotoAsync("/admin/plans/new");
         await Assertions.Expect(Heading).ToHaveTextAsync("New plan");
         await ExpectInteractiveAsync();
+        await ExpectImmediateInputsReadyAsync(ImmediateInputs);
     }
 
     public Task SetNameAsync(string name) => Page.Locator("#plan-name input").FillAsync(name);
@@ -56,7 +63,16 @@ public sealed partial class PlanEditorPage(IPage page) : PortalShell(page)
     public async Task CreateAsync(string name)
     {
         await Page.Locator("#save-plan").ClickAsync();
-        await Assertions.Expect(Page).ToHaveURLAsync(PlanUrl());
+        try
+        {
+            await Assertions.Expect(Page).ToHaveURLAsync(PlanUrl());
+        }
+        catch (PlaywrightException e)
+        {
+            // Say what the editor showed (its messages are the likely reason), not just where the browser stayed.
+            throw new PlaywrightException($"{e.Message}{Environment.NewLine}The editor showed: {await Page.Locator("main").InnerTextAsync()}", e);
+        }
+
         await Assertions.Expect(Heading).ToHaveTextAsync(name);
         await Assertions.Expect(State).ToHaveTextAsync("Private");
     }

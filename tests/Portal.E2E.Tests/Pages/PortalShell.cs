@@ -21,6 +21,14 @@ public class PortalShell(IPage page)
     public Task ExpectInteractiveAsync() =>
         Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
 
+    /// <summary>
+    /// Fluent inputs with Immediate="true" send keystrokes through a listener their component attaches in JS after
+    /// its first interactive render, a moment after the circuit is up; text typed before that was seen never to
+    /// reach the server, not even when the field was left. People are not that quick; tests are.
+    /// </summary>
+    public Task ExpectImmediateInputsReadyAsync(params string[] ids) =>
+        page.WaitForFunctionAsync("ids => ids.every(id => document.getElementById(id)?.__immediate)", ids);
+
     /// <summary>Blazor shows its error bar when the circuit died (an unhandled exception, a failed JS import).</summary>
     public Task ExpectNoCircuitErrorAsync() =>
         Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
