@@ -6,7 +6,6 @@ internal static class ComingSoonTitles
     {
         "vms" => "Virtual machines",
         "activity" => "Activity",
-        "admin/fabric" => "Fabric",
         "admin/jobs" => "Jobs",
         "admin/audit" => "Audit log",
         _ => "Coming soon",

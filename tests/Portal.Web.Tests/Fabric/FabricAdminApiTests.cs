@@ -115,4 +115,38 @@ public sealed class FabricAdminApiTests(FabricTestApp app) : IClassFixture<Fabri
 
         await second.AssertProblemAsync(HttpStatusCode.Conflict);
     }
+
+    [Fact]
+    public async Task FabricPage_AsRenderedOnTheServer_ShowsEachHostsHealthHeartbeatAndCapacity()
+    {
+        var admin = await app.AdminAsync();
+        var healthy = await TestAgent.JoinedAsync(app, admin);
+        var failing = await TestAgent.JoinedAsync(app, admin);
+        await healthy.BeatOkAsync(healthy.Passed(app.Certificate(healthy)));
+        await failing.BeatOkAsync(failing.Failed(Core.Attestation.AttestationStatus.InsecureHostConfiguration,
+            Core.Attestation.AttestationSubStatus.SecureBoot, "Secure Boot is off on this host."));
+        var session = await PortalSession.SignInAsync(app.WithoutHgs, PortalWebFactory.AdminEmail, PortalWebFactory.AdminPassword);
+
+        var html = WebUtility.HtmlDecode(await session.Client.GetStringAsync("/admin/fabric"));
+
+        Assert.Contains($"data-host=\"{healthy.Name}\"", html);
+        Assert.Contains($"data-host=\"{failing.Name}\"", html);
+        Assert.Contains("data-status=\"Passed\"", html);
+        Assert.Contains("Secure Boot is off on this host.", html);
+        Assert.Contains(">SecureBoot<", html);
+        Assert.Contains("s ago", html);
+        Assert.Contains("4 / 32", html);
+        Assert.DoesNotContain("Coming soon", html);
+    }
+
+    [Fact]
+    public async Task FabricPage_Tenant_IsSentToAccessDenied()
+    {
+        var tenant = await PortalSession.SignUpAsync(app.WithoutHgs);
+
+        var response = await tenant.Client.GetAsync("/admin/fabric");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/account/access-denied", response.Headers.Location?.ToString());
+    }
 }
