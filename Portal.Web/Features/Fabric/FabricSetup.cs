@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Portal.Data;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Fabric;
 
@@ -28,7 +31,36 @@ public static class FabricSetup
         builder.Services.AddSingleton<FabricNotifier>();
         builder.Services.AddScoped<FabricMembership>();
         builder.Services.AddScoped<FabricAdministration>();
+        builder.AddSimulatedFabric();
         return builder;
+    }
+
+    /// <summary>
+    /// The embedded default runs simulated guarded hosts in-process: three when the database is the embedded SQLite
+    /// one, unless <c>Fabric:SimulatedHosts:Count</c> says otherwise. HGS then runs in-process too; settings it needs for
+    /// the demo that are not configured get embedded defaults (never written anywhere).
+    /// </summary>
+    private static void AddSimulatedFabric(this WebApplicationBuilder builder)
+    {
+        var configured = builder.Configuration.GetValue<int?>($"{FabricOptions.SectionName}:SimulatedHosts:Count");
+        var provider = builder.Configuration.GetValue<DatabaseProvider?>($"{DatabaseOptions.SectionName}:Provider") ?? DatabaseProvider.Sqlite;
+        var count = configured ?? (provider == DatabaseProvider.Sqlite ? 3 : 0);
+        var dataFolder = builder.GetDataFolder();
+        builder.Services.AddSingleton(new SimulatedFabricSettings(count, Path.Combine(dataFolder, "hosts")));
+        if (count == 0)
+        {
+            return;
+        }
+
+        var defaults = new Dictionary<string, string?>
+        {
+            // Lets the simulated hosts be registered with the in-process HGS; random per start, known only to this process.
+            ["Hgs:AdminApiKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Hgs:SeedSimulatedPolicy"] = "true",
+            ["Hgs:DataFolder"] = Path.Combine(dataFolder, "hgs"),
+        };
+        builder.Configuration.AddInMemoryCollection(defaults.Where(kv => string.IsNullOrEmpty(builder.Configuration[kv.Key])));
+        builder.Services.AddHostedService<SimulatedFabric>();
     }
 
     public static IEndpointRouteBuilder MapFabricApi(this IEndpointRouteBuilder app)
