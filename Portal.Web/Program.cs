@@ -2,6 +2,7 @@ using Portal.Data;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.ApiTokens;
+using Portal.Web.Features.Audit;
 using Portal.Web.Features.Fabric;
 using Portal.Web.Features.Plans;
 using Portal.Web.Features.ShieldingData;
@@ -17,6 +18,7 @@ builder.AddPortalApi();
 builder.AddOffers();
 builder.AddShieldingData();
 builder.AddFabric();
+builder.AddAudit();
 builder.AddPortalUi();
 
 var app = builder.Build();
@@ -36,6 +38,7 @@ app.MapApiTokenEndpoints();
 app.MapOffersApi();
 app.MapShieldingDataEndpoints();
 app.MapFabricApi();
+app.MapAuditEndpoints();
 app.MapPortalUi();
 
 app.Run();

@@ -15,6 +15,10 @@ public static class PortalClaims
     public static Guid? GetTenantId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(TenantId), out var id) ? id : null;
 
+    /// <summary>For tenant-only routes: a missing tenant must fail loudly, never widen a query to everyone.</summary>
+    public static Guid GetRequiredTenantId(this ClaimsPrincipal user) =>
+        user.GetTenantId() ?? throw new InvalidOperationException("The principal belongs to no tenant.");
+
     public static string GetDisplayName(this ClaimsPrincipal user) =>
         user.FindFirstValue(DisplayName) ?? user.Identity?.Name ?? "";
 }

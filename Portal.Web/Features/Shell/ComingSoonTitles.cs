@@ -5,9 +5,7 @@ internal static class ComingSoonTitles
     public static string For(string relativePath) => relativePath.Split('?', '#')[0].TrimEnd('/') switch
     {
         "vms" => "Virtual machines",
-        "activity" => "Activity",
         "admin/jobs" => "Jobs",
-        "admin/audit" => "Audit log",
         _ => "Coming soon",
     };
 }

@@ -6,7 +6,6 @@ using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Core.Shielding.DataFiles;
 using Portal.Core.ShieldingData;
-using Portal.Web.Features.Tenants;
 using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.ShieldingData;

@@ -9,7 +9,6 @@ using Portal.Core.Subscriptions;
 using Portal.Core.Tenants;
 using Portal.Data;
 using Portal.Web.Features.Plans;
-using Portal.Web.Features.Tenants;
 using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Subscriptions;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Tenants;
 
