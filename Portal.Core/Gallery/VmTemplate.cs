@@ -39,7 +39,10 @@ public sealed class VmTemplate
 
     public VolumeSignatureCatalogInfo? Vsc { get; private set; }
 
-    /// <summary>The signed catalog file as uploaded, which tenants download to trust this disk; null when only its facts were typed in.</summary>
+    /// <summary>
+    /// The signed catalog file as uploaded and verified, which tenants download to trust this disk. Null for catalogs
+    /// whose facts were typed in before uploads were required; tenants cannot download those.
+    /// </summary>
     public byte[]? VscFile { get; private set; }
 
     public bool IsActive { get; private set; }
@@ -94,8 +97,12 @@ public sealed class VmTemplate
         Description = Guard.Text(description, nameof(Description), 0, DescriptionMaxLength);
     }
 
-    /// <summary>Records the catalog that signs this template's disk (replacing any earlier one, e.g. a re-signed disk).</summary>
-    public void AttachCatalog(VolumeSignatureCatalogInfo catalog)
+    /// <summary>
+    /// Records catalog facts without a verified file. Internal on purpose: facts nobody verified must not make a template
+    /// shielding-capable, so the portal attaches only through <see cref="AttachCatalog(VolumeSignatureCatalog)"/>; this
+    /// stays for tests that seed stored rows (Portal.Core.Tests, Portal.Data.Tests).
+    /// </summary>
+    internal void AttachCatalog(VolumeSignatureCatalogInfo catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
 

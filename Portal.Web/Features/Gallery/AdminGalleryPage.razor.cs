@@ -22,10 +22,6 @@ public partial class AdminGalleryPage
     private int _generation = 2;
     private string? _diskFileName;
     private int _diskSizeGiB = 40;
-    private string? _vscName;
-    private string? _vscVersion;
-    private string? _vscSigner;
-    private string? _vscHash;
     private string? _profileName;
     private int _vcpus = 2;
     private int _memoryGiB = 4;
@@ -55,15 +51,11 @@ public partial class AdminGalleryPage
 
     private Task CreateTemplateAsync() => RunAsync(async () =>
     {
-        var vsc = string.IsNullOrWhiteSpace(_vscName) && string.IsNullOrWhiteSpace(_vscVersion)
-            && string.IsNullOrWhiteSpace(_vscSigner) && string.IsNullOrWhiteSpace(_vscHash)
-            ? null
-            : new VscRequest(_vscName, _vscVersion, _vscSigner, _vscHash);
         var created = await Gallery.CreateTemplateAsync(new TemplateRequest(
-            _templateName, _osFamily, _osVersion, _generation, _diskFileName, _diskSizeGiB, null, null, vsc), _actor, CancellationToken.None);
-        _templateName = _osVersion = _diskFileName = _vscName = _vscVersion = _vscSigner = _vscHash = null;
-        return created.IsShieldingCapable
-            ? $"Template '{created.Name}' was added; its signed disk makes it shielding-capable."
+            _templateName, _osFamily, _osVersion, _generation, _diskFileName, _diskSizeGiB, null, null), _actor, CancellationToken.None);
+        _templateName = _osVersion = _diskFileName = null;
+        return created.Generation == 2
+            ? $"Template '{created.Name}' was added. Upload its signed catalog on its Catalog page to make it shielding-capable."
             : $"Template '{created.Name}' was added.";
     });
 

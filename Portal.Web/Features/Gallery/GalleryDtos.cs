@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Portal.Core.Common;
 using Portal.Core.Gallery;
 
 namespace Portal.Web.Features.Gallery;
@@ -11,12 +14,29 @@ public sealed record TemplateDto(
 
 public sealed record HardwareProfileDto(Guid Id, string Name, string Description, int Vcpus, int MemoryGiB, int DiskGiB);
 
-public sealed record VscRequest(string? VscName, string? VscVersion, string? Signer, string? DiskHash);
-
-/// <summary>Generation, disk file and size are fixed once created (they describe an existing disk file).</summary>
+/// <summary>
+/// Generation, disk file and size are fixed once created (they describe an existing disk file). A template's volume
+/// signature catalog is not part of it: it changes only through the verified upload, <c>POST /api/admin/v1/templates/{id}/vsc</c>.
+/// </summary>
 public sealed record TemplateRequest(
     string? Name, OsFamily OsFamily, string? OsVersion, int Generation, string? DiskFileName, int DiskSizeGiB,
-    Guid? DefaultHardwareProfileId, string? Description, VscRequest? Vsc);
+    Guid? DefaultHardwareProfileId, string? Description)
+{
+    /// <summary>Properties the request does not define; kept only so a typed-in catalog (<c>vsc</c>) is refused rather than silently dropped.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? OtherProperties { get; init; }
+
+    /// <summary>Refuses a request that tries to type in catalog facts, which nobody verified.</summary>
+    public void EnsureNoTypedCatalog()
+    {
+        if (OtherProperties?.Keys.Any(k => string.Equals(k, "vsc", StringComparison.OrdinalIgnoreCase)) == true)
+        {
+            throw DomainValidationException.For("Vsc",
+                "A template's volume signature catalog cannot be typed in. Sign the disk with 'tenantportal vsc sign' and upload "
+                + "the .vsc to POST /api/admin/v1/templates/{id}/vsc (or the template's Catalog page), where its signature is verified.");
+        }
+    }
+}
 
 public sealed record HardwareProfileRequest(string? Name, int Vcpus, int MemoryGiB, int DiskGiB, string? Description);
 
@@ -30,9 +50,4 @@ internal static class GalleryMapping
 
     public static HardwareProfileDto ToDto(this HardwareProfile p) =>
         new(p.Id, p.Name, p.Description, p.Vcpus, p.MemoryGiB, p.DiskGiB);
-
-    public static VolumeSignatureCatalogInfo? ToCatalog(this VscRequest? vsc) =>
-        vsc is null || (vsc.VscName is null && vsc.VscVersion is null && vsc.Signer is null && vsc.DiskHash is null)
-            ? null
-            : VolumeSignatureCatalogInfo.Create(vsc.VscName ?? "", vsc.VscVersion ?? "", vsc.Signer ?? "", vsc.DiskHash ?? "");
 }

@@ -22,15 +22,13 @@ public sealed class GalleryService(IDbContextFactory<PortalDbContext> dbFactory,
         return (await FindTemplateAsync(db, id, ct)).ToDto();
     }
 
+    /// <summary>Adds a template without a catalog; it becomes shielding-capable only through a verified catalog upload.</summary>
     public async Task<TemplateDto> CreateTemplateAsync(TemplateRequest request, AuditActor actor, CancellationToken ct)
     {
+        request.EnsureNoTypedCatalog();
         var now = time.GetUtcNow();
         var template = VmTemplate.Create(request.Name ?? "", request.OsFamily, request.OsVersion ?? "", request.Generation,
             request.DiskFileName ?? "", request.DiskSizeGiB, request.DefaultHardwareProfileId, request.Description, now);
-        if (request.Vsc.ToCatalog() is { } catalog)
-        {
-            template.AttachCatalog(catalog);
-        }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await EnsureTemplateNameFreeAsync(db, template.Name, template.Id, ct);
@@ -41,20 +39,14 @@ public sealed class GalleryService(IDbContextFactory<PortalDbContext> dbFactory,
         return template.ToDto();
     }
 
+    /// <summary>Changes the template's descriptive fields; its catalog (and the signed file) stays as uploaded.</summary>
     public async Task<TemplateDto> UpdateTemplateAsync(Guid id, TemplateRequest request, AuditActor actor, CancellationToken ct)
     {
+        request.EnsureNoTypedCatalog();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var template = await FindTemplateAsync(db, id, ct);
         template.Update(request.Name ?? "", request.OsFamily, request.OsVersion ?? "", request.DefaultHardwareProfileId,
             request.Description);
-        if (request.Vsc.ToCatalog() is { } catalog)
-        {
-            template.AttachCatalog(catalog);
-        }
-        else if (template.Vsc is not null)
-        {
-            template.RemoveCatalog();
-        }
 
         await EnsureTemplateNameFreeAsync(db, template.Name, template.Id, ct);
         await EnsureProfileExistsAsync(db, template.DefaultHardwareProfileId, ct);

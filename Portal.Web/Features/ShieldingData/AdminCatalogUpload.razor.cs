@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Web.Features.Gallery;
@@ -27,6 +28,9 @@ public partial class AdminCatalogUpload
 
     [Inject]
     private AuthenticationStateProvider AuthenticationState { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -68,6 +72,26 @@ public partial class AdminCatalogUpload
         catch (DomainValidationException e)
         {
             Show(string.Join(" ", e.Errors.Values.SelectMany(m => m)), error: true);
+        }
+        catch (DomainException e)
+        {
+            Show(e.Message, error: true);
+        }
+    }
+
+    private async Task RemoveAsync()
+    {
+        if (_template is null || (await Dialogs.ShowConfirmationAsync(
+                message: $"Template '{_template.Name}' will no longer be shielding-capable; tenants can no longer download its catalog.",
+                title: "Remove catalog?", primaryButton: "Remove", secondaryButton: "Cancel")).Cancelled)
+        {
+            return;
+        }
+
+        try
+        {
+            _template = await Catalogs.RemoveCatalogAsync(TemplateId, _actor, CancellationToken.None);
+            Show($"The catalog was removed; template '{_template.Name}' is no longer shielding-capable.", error: false);
         }
         catch (DomainException e)
         {

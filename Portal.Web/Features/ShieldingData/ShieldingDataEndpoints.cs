@@ -39,6 +39,10 @@ public static class ShieldingDataEndpoints
             .RequireAuthorization(PortalPolicies.ProviderAdmin)
             .WithMetadata(new RequestSizeLimitAttribute(CatalogBodyLimit))
             .WithDescription("Upload a template's catalog (tenantportal vsc sign) as multipart 'file' or as the raw body; verified, then the template is shielding-capable.");
+        app.MapDelete("/api/admin/v1/templates/{id:guid}/vsc", RemoveCatalogAsync)
+            .WithTags("Provider: gallery")
+            .RequireAuthorization(PortalPolicies.ProviderAdmin)
+            .WithDescription("Remove a template's catalog; it is no longer shielding-capable. 409 when it has none.");
         return app;
     }
 
@@ -95,4 +99,8 @@ public static class ShieldingDataEndpoints
         UploadRequests.LimitBody(http, CatalogBodyLimit);
         return TypedResults.Ok(await catalogs.AttachCatalogAsync(id, http.Request.Body, http.ToAuditActor(), ct));
     }
+
+    private static async Task<Ok<TemplateDto>> RemoveCatalogAsync(
+        Guid id, HttpContext http, TemplateCatalogService catalogs, CancellationToken ct) =>
+        TypedResults.Ok(await catalogs.RemoveCatalogAsync(id, http.ToAuditActor(), ct));
 }

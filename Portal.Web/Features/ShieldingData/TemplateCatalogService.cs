@@ -55,6 +55,22 @@ public sealed class TemplateCatalogService(IDbContextFactory<PortalDbContext> db
         return template.ToDto();
     }
 
+    /// <summary>Takes the catalog off a template (e.g. a signing key no longer trusted): it stops being shielding-capable.</summary>
+    public async Task<TemplateDto> RemoveCatalogAsync(Guid templateId, AuditActor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var template = await db.VmTemplates.SingleOrDefaultAsync(t => t.Id == templateId, ct)
+            ?? throw new NotFoundException("Template", templateId);
+        var removed = template.Vsc;
+        template.RemoveCatalog();
+        db.AuditEntries.Add(AuditEntry.Record(actor, "template.catalog-removed",
+            $"template:{template.Id} ({template.Name}) catalog \"{removed!.VscName}\" {removed.VscVersion}, signer {removed.Signer}",
+            null, time.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Catalog removed from template {TemplateId}: {VscName} {VscVersion}", template.Id, removed.VscName, removed.VscVersion);
+        return template.ToDto();
+    }
+
     private static string FileNameFor(VolumeSignatureCatalogInfo vsc)
     {
         var safe = new string([.. vsc.VscName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')]);

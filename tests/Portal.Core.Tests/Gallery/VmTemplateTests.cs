@@ -1,5 +1,8 @@
+using System.Reflection;
 using Portal.Core.Common;
 using Portal.Core.Gallery;
+using Portal.Core.Shielding.Catalogs;
+using Portal.Core.Tests.Shielding;
 
 namespace Portal.Core.Tests.Gallery;
 
@@ -11,7 +14,7 @@ public class VmTemplateTests
         VolumeSignatureCatalogInfo.Create("WS2025-DC", "1.0.0.0", "CN=Contoso Signing", VolumeSignatureCatalogInfoTests.Sha256Hex);
 
     private static VmTemplate NewTemplate(int generation = 2, Guid? profileId = null) => VmTemplate.Create(
-        "Windows Server 2025 Datacenter", OsFamily.Windows, "2025", generation, "ws2025-dc.vhdx", 127, profileId, null, Now);
+        "Windows Server 2025 Datacenter", OsFamily.Windows, "2025", generation, "ws2025.vhdx", 127, profileId, null, Now);
 
     [Fact]
     public void Create_KeepsValuesAndStartsActiveWithoutCatalog()
@@ -23,7 +26,7 @@ public class VmTemplateTests
         Assert.Equal("Windows Server 2025 Datacenter", template.Name);
         Assert.Equal(OsFamily.Windows, template.OsFamily);
         Assert.Equal(2, template.Generation);
-        Assert.Equal("ws2025-dc.vhdx", template.DiskFileName);
+        Assert.Equal("ws2025.vhdx", template.DiskFileName);
         Assert.Equal(127, template.DiskSizeGiB);
         Assert.Equal(profileId, template.DefaultHardwareProfileId);
         Assert.True(template.IsActive);
@@ -32,18 +35,44 @@ public class VmTemplateTests
     }
 
     [Fact]
-    public void IsShieldingCapable_Generation2WithCatalog_IsTrue()
+    public void AttachCatalog_VerifiedCatalogOnGeneration2_MakesShieldingCapableAndKeepsTheSignedFile()
     {
         var template = NewTemplate(generation: 2);
 
-        template.AttachCatalog(Vsc);
+        template.AttachCatalog(TestGuardians.Catalog);
 
         Assert.True(template.IsShieldingCapable);
-        Assert.Equal(Vsc, template.Vsc);
+        Assert.Equal(TestGuardians.Catalog.ToInfo(), template.Vsc);
+        Assert.Equal(TestGuardians.Catalog.ToArray(), template.VscFile);
     }
 
     [Fact]
-    public void IsShieldingCapable_Generation1WithCatalog_IsFalse()
+    public void AttachCatalog_Generation1_IsRefusedNamingGeneration()
+    {
+        var template = NewTemplate(generation: 1);
+
+        var ex = Assert.Throws<DomainValidationException>(() => template.AttachCatalog(TestGuardians.Catalog));
+
+        Assert.Equal("Generation", Assert.Single(ex.Errors).Key);
+        Assert.Null(template.Vsc);
+        Assert.Null(template.VscFile);
+    }
+
+    [Fact]
+    public async Task AttachCatalog_CatalogForAnotherDisk_IsRefusedNamingDiskFileName()
+    {
+        var template = NewTemplate();
+        var otherDisk = await VolumeSignatureCatalog.SignAsync(new MemoryStream(TestGuardians.DiskBytes), "WS2025-DC",
+            new Version(10, 0, 26100, 1), "other.vhdx", TestGuardians.Provider, TestGuardians.Time);
+
+        var ex = Assert.Throws<DomainValidationException>(() => template.AttachCatalog(otherDisk));
+
+        Assert.Equal("DiskFileName", Assert.Single(ex.Errors).Key);
+        Assert.False(template.IsShieldingCapable);
+    }
+
+    [Fact]
+    public void IsShieldingCapable_Generation1WithStoredFacts_IsFalse()
     {
         var template = NewTemplate(generation: 1);
 
@@ -60,27 +89,52 @@ public class VmTemplateTests
     }
 
     [Fact]
-    public void AttachCatalog_Again_ReplacesTheCatalog()
+    public void AttachCatalog_Again_ReplacesTheCatalogAndItsFile()
     {
         var template = NewTemplate();
-        template.AttachCatalog(Vsc);
-        var resigned = VolumeSignatureCatalogInfo.Create("WS2025-DC", "1.1.0.0", "CN=Contoso Signing",
-            VolumeSignatureCatalogInfoTests.Sha256Hex);
+        template.AttachCatalog(TestGuardians.Catalog);
+        var resigned = TestGuardians.SignCatalog(TestGuardians.DiskBytes, "WS2025-DC", new Version(10, 0, 26100, 2));
 
         template.AttachCatalog(resigned);
 
-        Assert.Equal("1.1.0.0", template.Vsc!.VscVersion);
+        Assert.Equal("10.0.26100.2", template.Vsc!.VscVersion);
+        Assert.Equal(resigned.ToArray(), template.VscFile);
     }
 
     [Fact]
-    public void RemoveCatalog_MakesTemplateNotShieldingCapable()
+    public void Update_OtherFields_KeepsTheVerifiedCatalogAndItsFile()
     {
         var template = NewTemplate();
-        template.AttachCatalog(Vsc);
+        template.AttachCatalog(TestGuardians.Catalog);
+
+        template.Update("Renamed", OsFamily.Windows, "2025 Standard", null, "changed");
+
+        Assert.True(template.IsShieldingCapable);
+        Assert.Equal(TestGuardians.Catalog.ToInfo(), template.Vsc);
+        Assert.Equal(TestGuardians.Catalog.ToArray(), template.VscFile);
+    }
+
+    [Fact]
+    public void PublicSurface_TakesNoUnverifiedCatalogFacts()
+    {
+        var takesFacts = typeof(VmTemplate)
+            .GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+            .Where(m => m.GetParameters().Any(p => p.ParameterType == typeof(VolumeSignatureCatalogInfo)))
+            .Select(m => m.Name);
+
+        Assert.Empty(takesFacts);
+    }
+
+    [Fact]
+    public void RemoveCatalog_MakesTemplateNotShieldingCapableAndDropsTheFile()
+    {
+        var template = NewTemplate();
+        template.AttachCatalog(TestGuardians.Catalog);
 
         template.RemoveCatalog();
 
         Assert.Null(template.Vsc);
+        Assert.Null(template.VscFile);
         Assert.False(template.IsShieldingCapable);
     }
 

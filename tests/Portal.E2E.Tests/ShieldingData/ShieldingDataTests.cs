@@ -122,6 +122,35 @@ public sealed class ShieldingDataTests(ShieldingPortalFixture portal, ITestOutpu
         await Assertions.Expect(shielding.Message).ToContainTextAsync("was deleted");
     }
 
+    [Fact]
+    public async Task Provider_RemovesATemplatesCatalogAfterConfirming_AndTheShieldIsGone()
+    {
+        var templateName = $"Signed then removed {Guid.NewGuid():N}"[..30];
+        var templateId = await CreateUnsignedTemplateAsync(templateName);
+        var disk = portal.Provider.Write("ws2025.vhdx", [.. Enumerable.Range(0, 50_000).Select(i => (byte)(i % 241))]);
+        portal.Provider.Run("guardian", "new", "--name", "Contoso template signing", "--out", portal.Provider.PathOf("remove-signer.json"));
+        portal.Provider.Run("vsc", "sign", "--disk", disk, "--name", "WS2025-R", "--version", "1.0",
+            "--signer", portal.Provider.PathOf("remove-signer.json"), "--out", portal.Provider.PathOf("remove.vsc"));
+        var admin = await NewPageAsync();
+        await SignInAsync(admin, PortalFixture.AdminEmail, PortalFixture.AdminPassword);
+        await admin.GotoAsync($"/admin/gallery/{templateId}/catalog");
+        await Assertions.Expect(admin.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+        await Assertions.Expect(admin.Locator("#remove-catalog")).ToHaveCountAsync(0);
+        await admin.Locator("#vsc-file").SetInputFilesAsync(portal.Provider.PathOf("remove.vsc"));
+        await admin.Locator("#upload-catalog").ClickAsync();
+        await Assertions.Expect(admin.Locator($"[data-shield='{templateId}']")).ToHaveCountAsync(1);
+
+        await admin.Locator("#remove-catalog").ClickAsync();
+        var dialog = admin.Locator("fluent-dialog");
+        await Assertions.Expect(dialog.Locator("dialog")).ToBeVisibleAsync();
+        await dialog.Locator("fluent-button", new() { HasText = "Remove" }).ClickAsync();
+
+        await Assertions.Expect(admin.Locator("#catalog-message")).ToContainTextAsync("is no longer shielding-capable");
+        await Assertions.Expect(admin.Locator($"[data-shield='{templateId}']")).ToHaveCountAsync(0);
+        await Assertions.Expect(admin.Locator("#current-catalog")).ToContainTextAsync("none");
+        await Assertions.Expect(admin.Locator("#remove-catalog")).ToHaveCountAsync(0);
+    }
+
     private async Task<Guid> CreateUnsignedTemplateAsync(string name)
     {
         using var api = await portal.AdminApiAsync();

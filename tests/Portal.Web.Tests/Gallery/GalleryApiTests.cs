@@ -1,32 +1,41 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Gallery;
 using Portal.Web.Features.Gallery;
+using Portal.Web.Features.VirtualMachines;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Offers;
+using Portal.Web.Tests.ShieldingData;
 
 namespace Portal.Web.Tests.Gallery;
 
 public sealed class GalleryApiTests(PortalWebFactory factory) : IClassFixture<PortalWebFactory>
 {
     [Fact]
-    public async Task Templates_CreateGetUpdateRetireDelete_WithShieldingCapability()
+    public async Task Templates_CreateGetUpdateRetireDelete_UpdateKeepsTheUploadedCatalog()
     {
         var api = await OffersApi.SignInAsync(factory);
         var size = await api.CreateSizeAsync();
         var template = await api.CreateTemplateAsync(size.Id);
         Assert.True(template.IsShieldingCapable);
         Assert.Equal("1.0.0.0", template.Vsc!.VscVersion);
+        Assert.Equal(SignedCatalogs.Signer.PublicKeys.SigningThumbprint, template.Vsc.Signer);
 
         var fetched = await api.Admin.GetAsync<TemplateDto>($"/api/admin/v1/templates/{template.Id}");
         Assert.Equal(template.Name, fetched.Name);
 
         var updated = await (await api.Admin.PutAsJsonAsync($"/api/admin/v1/templates/{template.Id}", new TemplateRequest(
-            template.Name, OsFamily.Windows, "2025 Standard", 2, "ignored.vhdx", 1, size.Id, "unsigned now", null)))
+            template.Name, OsFamily.Windows, "2025 Standard", 2, "ignored.vhdx", 1, size.Id, "renamed edition")))
             .ReadAsync<TemplateDto>();
-        Assert.False(updated.IsShieldingCapable);
+        Assert.Equal("2025 Standard", updated.OsVersion);
         Assert.Equal("ws2025.vhdx", updated.DiskFileName);
+        Assert.True(updated.IsShieldingCapable);
+        Assert.Equal(template.Vsc, updated.Vsc);
+        Assert.Equal(SignedCatalogs.Default.ToArray(),
+            await factory.WithDbAsync(db => db.VmTemplates.Where(t => t.Id == template.Id).Select(t => t.VscFile).SingleAsync()));
 
         var retired = await api.Admin.PostAsync($"/api/admin/v1/templates/{template.Id}/retire", null);
         Assert.False((await retired.ReadAsync<TemplateDto>()).IsActive);
@@ -44,23 +53,70 @@ public sealed class GalleryApiTests(PortalWebFactory factory) : IClassFixture<Po
         var api = await OffersApi.SignInAsync(factory);
 
         var response = await api.Admin.PostAsJsonAsync("/api/admin/v1/templates", new TemplateRequest(
-            "Gen 3", OsFamily.Linux, "Ubuntu 24.04", 3, "ubuntu.vhdx", 20, null, null, null));
+            "Gen 3", OsFamily.Linux, "Ubuntu 24.04", 3, "ubuntu.vhdx", 20, null, null));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("Generation", out _));
     }
 
-    [Fact]
-    public async Task CreateTemplate_BadDiskHash_Returns400NamingTheField()
+    [Theory]
+    [InlineData("vsc")]
+    [InlineData("Vsc")]
+    public async Task CreateTemplate_JsonWithTypedInVscProperty_Returns400PointingToTheUpload_AndCreatesNothing(string property)
     {
         var api = await OffersApi.SignInAsync(factory);
+        var name = OffersApi.Unique("Typed catalog");
 
-        var response = await api.Admin.PostAsJsonAsync("/api/admin/v1/templates", new TemplateRequest(
-            "Bad hash", OsFamily.Linux, "Ubuntu 24.04", 2, "ubuntu.vhdx", 20, null, null,
-            new VscRequest("Ubuntu", "1.0", "CN=Provider", "not-a-hash-at-all-not-a-hash-at-all-not-a-hash")));
+        var response = await api.Admin.PostAsync("/api/admin/v1/templates", JsonBody(name, property));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("DiskHash", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("Vsc", out var errors));
+        Assert.Contains("/vsc", errors[0].GetString());
+        Assert.False(await factory.WithDbAsync(db => db.VmTemplates.AnyAsync(t => t.Name == name)));
+    }
+
+    [Fact]
+    public async Task UpdateTemplate_JsonWithTypedInVscProperty_Returns400_AndLeavesTemplateAndCatalogUnchanged()
+    {
+        var api = await OffersApi.SignInAsync(factory);
+        var unsigned = await api.CreateTemplateAsync(signed: false);
+        var signed = await api.CreateTemplateAsync(signed: true);
+        var otherSigner = SignedCatalogs.Sign("WS2025", new Version(2, 0, 0, 0), signer: ShieldingFiles.OtherFabric);
+
+        foreach (var template in new[] { unsigned, signed })
+        {
+            var before = await api.Admin.GetAsync<TemplateDto>($"/api/admin/v1/templates/{template.Id}");
+            var response = await api.Admin.PutAsync($"/api/admin/v1/templates/{template.Id}", JsonBody(template.Name, "vsc",
+                otherSigner.Name, otherSigner.Version.ToString(), otherSigner.SignerThumbprint, otherSigner.DiskHashHex, osVersion: "changed"));
+
+            var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("Vsc", out _));
+            Assert.Equal(before, await api.Admin.GetAsync<TemplateDto>($"/api/admin/v1/templates/{template.Id}"));
+        }
+
+        Assert.False((await api.Admin.GetAsync<TemplateDto>($"/api/admin/v1/templates/{unsigned.Id}")).IsShieldingCapable);
+        Assert.Equal(SignedCatalogs.Default.ToArray(),
+            await factory.WithDbAsync(db => db.VmTemplates.Where(t => t.Id == signed.Id).Select(t => t.VscFile).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task CreateShieldedVm_TemplateWithoutVerifiedCatalog_IsRefused_ButAnUnshieldedVmIsAccepted()
+    {
+        var api = await OffersApi.SignInAsync(factory);
+        var size = await api.CreateSizeAsync();
+        var unsigned = await api.CreateTemplateAsync(size.Id, signed: false);
+        var plan = await api.CreatePlanAsync(templateId: unsigned.Id, sizeId: size.Id);
+        var tenant = await (await PortalSession.SignUpAsync(factory)).ApiClientAsync(factory);
+        var subscription = await OffersApi.SubscribeAsync(tenant, plan.Id);
+        var request = new CreateVmRequest(subscription.Id, "shielded-1", unsigned.Id, size.Id, Shielded: true);
+
+        var refused = await tenant.PostAsJsonAsync("/api/v1/vms", request);
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("Shielded", out _));
+        Assert.False(await factory.WithDbAsync(db => db.VirtualMachines.AnyAsync(v => v.SubscriptionId == subscription.Id)));
+        Assert.Equal(HttpStatusCode.Accepted,
+            (await tenant.PostAsJsonAsync("/api/v1/vms", request with { Name = "plain-1", Shielded = false })).StatusCode);
     }
 
     [Fact]
@@ -114,4 +170,19 @@ public sealed class GalleryApiTests(PortalWebFactory factory) : IClassFixture<Po
         await (await tenant.PostAsJsonAsync("/api/admin/v1/hardware-profiles", new HardwareProfileRequest("x", 1, 1, 1, null)))
             .AssertProblemAsync(HttpStatusCode.Forbidden);
     }
+
+    /// <summary>Raw JSON, as a client that still types catalog facts would send it.</summary>
+    private static StringContent JsonBody(
+        string name, string vscProperty, string vscName = "WS2025", string vscVersion = "1.0.0.0", string signer = "CN=Provider",
+        string diskHash = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", string osVersion = "2025 Datacenter") =>
+        new(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["name"] = name,
+            ["osFamily"] = "Windows",
+            ["osVersion"] = osVersion,
+            ["generation"] = 2,
+            ["diskFileName"] = SignedCatalogs.DiskFileName,
+            ["diskSizeGiB"] = 40,
+            [vscProperty] = new { vscName, vscVersion, signer, diskHash },
+        }), Encoding.UTF8, "application/json");
 }

@@ -25,10 +25,14 @@ public sealed class OffersApi(HttpClient admin)
         await CreatedAsync<HardwareProfileDto>(await Admin.PostAsJsonAsync("/api/admin/v1/hardware-profiles",
             new HardwareProfileRequest(Unique("Size"), vcpus, memoryGiB, diskGiB, null)));
 
-    public async Task<TemplateDto> CreateTemplateAsync(Guid? sizeId = null, bool signed = true) =>
-        await CreatedAsync<TemplateDto>(await Admin.PostAsJsonAsync("/api/admin/v1/templates", new TemplateRequest(
-            Unique("Windows Server"), Core.Gallery.OsFamily.Windows, "2025 Datacenter", 2, "ws2025.vhdx", 40, sizeId,
-            "Windows Server 2025", signed ? new VscRequest("WS2025", "1.0.0.0", "CN=Provider", new string('A', 64)) : null)));
+    /// <summary>A generation 2 template; <paramref name="signed"/> uploads a real signed catalog (<see cref="SignedCatalogs"/>).</summary>
+    public async Task<TemplateDto> CreateTemplateAsync(Guid? sizeId = null, bool signed = true)
+    {
+        var template = await CreatedAsync<TemplateDto>(await Admin.PostAsJsonAsync("/api/admin/v1/templates", new TemplateRequest(
+            Unique("Windows Server"), Core.Gallery.OsFamily.Windows, "2025 Datacenter", 2, SignedCatalogs.DiskFileName, 40, sizeId,
+            "Windows Server 2025")));
+        return signed ? await SignedCatalogs.UploadAsync(Admin, template.Id) : template;
+    }
 
     public async Task<PlanDto> CreatePlanAsync(
         QuotaDto? quota = null, string? invitationCode = null, bool publish = true, int? maxSubscriptions = null,

@@ -60,6 +60,22 @@ public sealed class OffersPagesTests(PortalWebFactory factory) : IClassFixture<P
     }
 
     [Fact]
+    public async Task AdminGalleryPage_HasNoTypedCatalogFields_AndPointsToTheVerifiedUpload()
+    {
+        var admin = await PortalSession.SignInAsync(factory, PortalWebFactory.AdminEmail, PortalWebFactory.AdminPassword);
+
+        var html = WebUtility.HtmlDecode(await admin.Client.GetStringAsync("/admin/gallery"));
+
+        Assert.Contains("id=\"template-name\"", html);
+        foreach (var id in new[] { "vsc-name", "vsc-version", "vsc-signer", "vsc-hash" })
+        {
+            Assert.DoesNotContain($"id=\"{id}\"", html);
+        }
+
+        Assert.Contains("tenantportal vsc sign", html);
+    }
+
+    [Fact]
     public async Task PlanEditorPage_ShowsThePlanWithItsShieldedTemplate()
     {
         var api = await OffersApi.SignInAsync(factory);

@@ -11,15 +11,14 @@ namespace Portal.Web.Tests.ShieldingData;
 /// <summary>Keys, a signed catalog and shielding data files as a tenant's and a provider's tools make them.</summary>
 public static class ShieldingFiles
 {
-    public const string DiskFileName = "ws2025.vhdx";
+    public const string DiskFileName = SignedCatalogs.DiskFileName;
 
     private static readonly Lazy<Guardian> LazyOwner = new(() => Guardian.Create("Tenant owner"));
     private static readonly Lazy<Guardian> LazyOtherOwner = new(() => Guardian.Create("Tenant owner"));
     private static readonly Lazy<Guardian> LazyOtherFabric = new(() => Guardian.Create("Fabrikam fabric"));
-    private static readonly Lazy<Guardian> LazySigner = new(() => Guardian.Create("Contoso template signing"));
     private static readonly Lazy<VolumeSignatureCatalog> LazyCatalog = new(() => SignCatalog("WS2025-DC", new Version(10, 0, 26100, 1)));
 
-    public static FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    public static FakeTimeProvider Time => SignedCatalogs.Time;
 
     public static Guardian Owner => LazyOwner.Value;
 
@@ -28,14 +27,12 @@ public static class ShieldingFiles
 
     public static Guardian OtherFabric => LazyOtherFabric.Value;
 
-    public static Guardian Signer => LazySigner.Value;
+    public static Guardian Signer => SignedCatalogs.Signer;
 
     public static VolumeSignatureCatalog Catalog => LazyCatalog.Value;
 
     public static VolumeSignatureCatalog SignCatalog(string name, Version version, string diskFileName = DiskFileName) =>
-        VolumeSignatureCatalog.SignAsync(
-            new MemoryStream([.. Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7 % 251))]),
-            name, version, diskFileName, Signer, Time).GetAwaiter().GetResult();
+        SignedCatalogs.Sign(name, version, diskFileName);
 
     /// <summary>A valid file trusting <see cref="Catalog"/>, for this test fabric unless other guardians are given.</summary>
     public static byte[] Pdk(

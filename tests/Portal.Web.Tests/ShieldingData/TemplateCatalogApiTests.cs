@@ -75,7 +75,7 @@ public sealed class TemplateCatalogApiTests(PortalWebFactory factory) : IClassFi
         var admin = await OffersApi.SignInAsync(factory);
         var template = await admin.CreateTemplateAsync(signed: false);
         var gen1 = await OffersApi.CreatedAsync<TemplateDto>(await admin.Admin.PostAsJsonAsync("/api/admin/v1/templates", new TemplateRequest(
-            OffersApi.Unique("Gen1"), OsFamily.Windows, "2019", 1, ShieldingFiles.DiskFileName, 40, null, null, null)));
+            OffersApi.Unique("Gen1"), OsFamily.Windows, "2019", 1, ShieldingFiles.DiskFileName, 40, null, null)));
         var otherDisk = ShieldingFiles.SignCatalog("Other", new Version(1, 0), "other.vhdx").ToArray();
 
         var wrongDisk = await admin.Admin.PostAsync($"/api/admin/v1/templates/{template.Id}/vsc", CatalogForm(otherDisk));
@@ -103,21 +103,47 @@ public sealed class TemplateCatalogApiTests(PortalWebFactory factory) : IClassFi
     public async Task DownloadCatalog_TemplateWithoutAnUploadedCatalogOrUnknown_Returns404()
     {
         var admin = await OffersApi.SignInAsync(factory);
-        var typedInOnly = await admin.CreateTemplateAsync(signed: true);
         var unsigned = await admin.CreateTemplateAsync(signed: false);
         var tenant = await TenantAsync();
 
-        await (await tenant.GetAsync($"/api/v1/templates/{typedInOnly.Id}/vsc")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await tenant.GetAsync($"/api/v1/templates/{unsigned.Id}/vsc")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await tenant.GetAsync($"/api/v1/templates/{Guid.NewGuid()}/vsc")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
-    private static MultipartFormDataContent CatalogForm(byte[] catalog)
+    [Fact]
+    public async Task UploadCatalog_AgainWithAReSignedDisk_ReplacesCatalogAndFile()
     {
-        var content = new ByteArrayContent(catalog);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return new MultipartFormDataContent { { content, "file", "ws2025.vsc" } };
+        var admin = await OffersApi.SignInAsync(factory);
+        var template = await admin.CreateTemplateAsync(signed: true);
+        var resigned = SignedCatalogs.Sign("WS2025", new Version(1, 1, 0, 0));
+
+        var updated = await SignedCatalogs.UploadAsync(admin.Admin, template.Id, resigned);
+
+        Assert.Equal("1.1.0.0", updated.Vsc!.VscVersion);
+        var download = await (await TenantAsync()).GetAsync($"/api/v1/templates/{template.Id}/vsc");
+        Assert.Equal(resigned.ToArray(), await download.Content.ReadAsByteArrayAsync());
     }
+
+    [Fact]
+    public async Task RemoveCatalog_MakesTemplateNotShieldingCapable_IsAudited_AndASecondRemoveReturns409()
+    {
+        var admin = await OffersApi.SignInAsync(factory);
+        var template = await admin.CreateTemplateAsync(signed: true);
+        var tenant = await TenantAsync();
+
+        var removed = await (await admin.Admin.DeleteAsync($"/api/admin/v1/templates/{template.Id}/vsc")).ReadAsync<TemplateDto>();
+
+        Assert.False(removed.IsShieldingCapable);
+        Assert.Null(removed.Vsc);
+        Assert.Null(await factory.WithDbAsync(db => db.VmTemplates.Where(t => t.Id == template.Id).Select(t => t.VscFile).SingleAsync()));
+        Assert.True(await factory.WithDbAsync(db => db.AuditEntries.AnyAsync(
+            a => a.Action == "template.catalog-removed" && a.Target.Contains(template.Id.ToString()))));
+        await (await tenant.GetAsync($"/api/v1/templates/{template.Id}/vsc")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.Admin.DeleteAsync($"/api/admin/v1/templates/{template.Id}/vsc")).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await tenant.DeleteAsync($"/api/admin/v1/templates/{template.Id}/vsc")).AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    private static MultipartFormDataContent CatalogForm(byte[] catalog) => SignedCatalogs.Form(catalog);
 
     private async Task<HttpClient> TenantAsync() => await (await PortalSession.SignUpAsync(factory)).ApiClientAsync(factory);
 }
