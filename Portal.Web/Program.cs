@@ -18,6 +18,7 @@ builder.AddPortalApi();
 builder.AddOffers();
 builder.AddShieldingData();
 builder.AddFabric();
+builder.AddHostGuardianConnection();
 builder.AddAudit();
 builder.AddPortalUi();
 
@@ -38,6 +39,7 @@ app.MapApiTokenEndpoints();
 app.MapOffersApi();
 app.MapShieldingDataEndpoints();
 app.MapFabricApi();
+app.MapEmbeddedHostGuardian();
 app.MapAuditEndpoints();
 app.MapPortalUi();
 

@@ -42,7 +42,8 @@ internal sealed class ApiTokenAuthenticationHandler(
         var secret = Request.Headers.Authorization.ToString()[Bearer.Length..].Trim();
         if (!ApiTokenSecret.LooksLikeToken(secret))
         {
-            return AuthenticateResult.Fail("The bearer token is malformed.");
+            // Not an API token (a host credential, say): another scheme's business, so no failure is logged here.
+            return AuthenticateResult.NoResult();
         }
 
         var hash = ApiTokenSecret.Hash(secret);
@@ -68,7 +69,8 @@ internal sealed class ApiTokenAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = Bearer;
-        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message
+            ?? (HasBearer(Request) ? "The bearer token is not an API token (tpat_…)." : null);
         await ApiRequests.WriteProblemAsync(Context, StatusCodes.Status401Unauthorized, failure);
     }
 

@@ -42,9 +42,7 @@ public static class FabricSetup
     /// </summary>
     private static void AddSimulatedFabric(this WebApplicationBuilder builder)
     {
-        var configured = builder.Configuration.GetValue<int?>($"{FabricOptions.SectionName}:SimulatedHosts:Count");
-        var provider = builder.Configuration.GetValue<DatabaseProvider?>($"{DatabaseOptions.SectionName}:Provider") ?? DatabaseProvider.Sqlite;
-        var count = configured ?? (provider == DatabaseProvider.Sqlite ? 3 : 0);
+        var count = SimulatedHostCount(builder.Configuration);
         var dataFolder = builder.GetDataFolder();
         builder.Services.AddSingleton(new SimulatedFabricSettings(count, Path.Combine(dataFolder, "hosts")));
         if (count == 0)
@@ -61,6 +59,14 @@ public static class FabricSetup
         };
         builder.Configuration.AddInMemoryCollection(defaults.Where(kv => string.IsNullOrEmpty(builder.Configuration[kv.Key])));
         builder.Services.AddHostedService<SimulatedFabric>();
+    }
+
+    /// <summary>Three when the database is the embedded SQLite one, unless <c>Fabric:SimulatedHosts:Count</c> says otherwise.</summary>
+    internal static int SimulatedHostCount(IConfiguration configuration)
+    {
+        var configured = configuration.GetValue<int?>($"{FabricOptions.SectionName}:SimulatedHosts:Count");
+        var provider = configuration.GetValue<DatabaseProvider?>($"{DatabaseOptions.SectionName}:Provider") ?? DatabaseProvider.Sqlite;
+        return configured ?? (provider == DatabaseProvider.Sqlite ? 3 : 0);
     }
 
     public static IEndpointRouteBuilder MapFabricApi(this IEndpointRouteBuilder app)

@@ -13,9 +13,9 @@ public abstract class BrowserTest : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(15_000);
     }
 
-    protected BrowserTest(PortalFixture portal) => Portal = portal;
+    protected BrowserTest(PortalFixtureBase portal) => Portal = portal;
 
-    protected PortalFixture Portal { get; }
+    protected PortalFixtureBase Portal { get; }
 
     protected IPage Page { get; private set; } = default!;
 

@@ -39,7 +39,7 @@ public sealed class FabricIntegrationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_root);
-        _hgs = AgentProcess.Start("Portal.Guardian.dll", ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
+        _hgs = AgentProcess.Start("Portal.HostGuardian.dll", ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Hgs__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),

@@ -1,0 +1,228 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Attestation;
+using Portal.Core.Attestation.Evidence;
+using Portal.Core.Attestation.Protocol;
+using Portal.Core.Shielding.Guardians;
+using Portal.HostGuardian.Keys;
+using Portal.HostGuardian.Store;
+
+namespace Portal.HostGuardian.Attestation;
+
+/// <summary>
+/// HGS's attestation: checks a host's evidence for its registered mode, records the verdict (history and audit) and on
+/// a pass issues a health certificate bound to the transport key the evidence signed.
+/// </summary>
+public sealed class AttestationService(
+    HgsDbContext db, NonceStore nonces, HgsKeys keys, HostGroupCredentials groups, TimeProvider time, ILogger<AttestationService> logger)
+{
+    /// <summary>Shape problems of a request (answered 400), or null when it can be judged.</summary>
+    public static string? Validate(AttestationRequest request)
+    {
+        if (request.Nonce is not { Length: AttestationNonce.Length })
+        {
+            return $"nonce must be the {AttestationNonce.Length}-byte value from a challenge.";
+        }
+
+        if (string.IsNullOrWhiteSpace(request.HostName) || request.HostName.Length > 128)
+        {
+            return "hostName must be 1–128 characters.";
+        }
+
+        if (!IsTransportKey(request.TransportKey))
+        {
+            return "transportKey must be the DER SubjectPublicKeyInfo of an RSA key of 2048–8192 bits.";
+        }
+
+        var evidence = (request.Tpm is null ? 0 : 1) + (request.HostKey is null ? 0 : 1) + (request.AdminTrusted is null ? 0 : 1);
+        var matches = request.Mode switch
+        {
+            AttestationMode.TpmTrusted => request.Tpm is { EndorsementKey: not null, PcrDigest: not null, BootLog: not null, Signature: not null, CodeIntegrityPolicy: not null },
+            AttestationMode.HostKey => request.HostKey is { PublicKey: not null, Configuration: not null, Signature: not null },
+            AttestationMode.AdminTrusted => request.AdminTrusted is { Group: not null, Proof: not null },
+        };
+        return evidence == 1 && matches ? null : $"send exactly the evidence of mode {request.Mode}.";
+    }
+
+    public async Task<AttestationOutcome> AttestAsync(AttestationRequest request, string? remoteAddress, CancellationToken cancellationToken)
+    {
+        var transportThumbprint = Thumbprint.Of(request.TransportKey);
+        var verdict = request.Mode switch
+        {
+            AttestationMode.TpmTrusted => await CheckTpmAsync(request, request.Tpm!, transportThumbprint, cancellationToken),
+            AttestationMode.HostKey => await CheckHostKeyAsync(request, request.HostKey!, transportThumbprint, cancellationToken),
+            AttestationMode.AdminTrusted => await CheckAdminTrustedAsync(request, request.AdminTrusted!, transportThumbprint, cancellationToken),
+        };
+
+        var now = time.GetUtcNow();
+        HealthCertificate? certificate = null;
+        var reason = verdict.Reason;
+        if (verdict is { Status: AttestationStatus.Passed, Host: { } host })
+        {
+            certificate = keys.Issue(host, request.TransportKey);
+            reason = $"Passed {request.Mode} attestation; health certificate valid until {certificate.ExpiresAt:O}.";
+        }
+
+        var hostName = verdict.Host?.Name ?? request.HostName;
+        db.Attestations.Add(new AttestationRecord
+        {
+            HostId = verdict.Host?.Id,
+            HostName = hostName,
+            Mode = request.Mode,
+            Status = verdict.Status,
+            SubStatus = verdict.SubStatus,
+            Reason = reason,
+            CertificateSerial = certificate?.Serial,
+            CertificateExpiresAt = certificate?.ExpiresAt,
+            TransportKeyThumbprint = transportThumbprint,
+            RemoteAddress = remoteAddress,
+            At = now,
+        });
+        db.Audit.Add(new HgsAuditEntry
+        {
+            At = now,
+            Actor = verdict.Host is null ? "anonymous" : $"host:{hostName}",
+            Action = "attest",
+            Subject = $"{hostName} ({request.Mode})",
+            Outcome = verdict.Status.ToString(),
+            Detail = verdict.SubStatus == AttestationSubStatus.None ? reason : $"{verdict.SubStatus}: {reason}",
+        });
+        await db.SaveChangesAsync(cancellationToken);
+
+        logger.LogInformation(
+            "Attestation of {HostName} in mode {Mode}: {Status} {SubStatus} (certificate {CertificateSerial})",
+            hostName, request.Mode, verdict.Status, verdict.SubStatus, certificate?.Serial);
+
+        return certificate is null
+            ? AttestationOutcome.Failed(verdict.Status, verdict.SubStatus, reason)
+            : new AttestationOutcome(AttestationStatus.Passed, AttestationSubStatus.None, reason, certificate.ToArray(), certificate.ExpiresAt);
+    }
+
+    private async Task<Verdict> CheckTpmAsync(AttestationRequest request, TpmEvidence tpm, string transportThumbprint, CancellationToken cancellationToken)
+    {
+        var ekThumbprint = Thumbprint.Of(tpm.EndorsementKey);
+        var host = await db.Hosts.SingleOrDefaultAsync(h => h.EndorsementKeyThumbprint == ekThumbprint, cancellationToken);
+        if (host is not { Mode: AttestationMode.TpmTrusted })
+        {
+            return Verdict.Fail(AttestationStatus.UnauthorizedHost, $"The endorsement key {ekThumbprint} is not registered with HGS for TPM-trusted attestation.");
+        }
+
+        if (!CodeIntegrityPolicies.IsWellFormedHash(tpm.CodeIntegrityPolicy) || tpm.PcrDigest.Length != MeasuredBoot.DigestLength)
+        {
+            return Verdict.Fail(AttestationStatus.TpmError, "The TPM quote is malformed (PCR digest or code-integrity policy hash).", host);
+        }
+
+        var quote = TpmQuote.SignedBytes(request.Nonce, tpm.PcrDigest, tpm.CodeIntegrityPolicy, transportThumbprint);
+        if (!TpmQuote.Verify(host.EndorsementKey, quote, tpm.Signature))
+        {
+            return Verdict.Fail(AttestationStatus.TpmError, "The TPM quote's signature does not verify with the registered endorsement key; the quote was forged or altered.", host);
+        }
+
+        if (!await nonces.TryConsumeAsync(request.Nonce, cancellationToken))
+        {
+            return Verdict.Fail(AttestationStatus.TpmError, "The quote's nonce is unknown, expired or already used; a replayed quote is refused.", host);
+        }
+
+        if (MeasuredBoot.VerifyLog(tpm.BootLog, tpm.PcrDigest) is { } logProblem)
+        {
+            return Verdict.Fail(AttestationStatus.TpmError, $"TCG log verification failed: {logProblem}", host, AttestationSubStatus.TcgLogVerification);
+        }
+
+        var findings = AttestationSubStatus.None;
+        if (!await PolicyChecks.IsAllowedBaselineAsync(db, Convert.ToHexString(tpm.PcrDigest), cancellationToken))
+        {
+            findings |= MeasuredBoot.Findings(tpm.BootLog);
+        }
+
+        if (!await PolicyChecks.IsAllowedCodeIntegrityPolicyAsync(db, tpm.CodeIntegrityPolicy, cancellationToken))
+        {
+            findings |= AttestationSubStatus.CodeIntegrityPolicy;
+        }
+
+        return findings == AttestationSubStatus.None
+            ? Verdict.Pass(host)
+            : Verdict.Fail(AttestationStatus.InsecureHostConfiguration, $"The host's configuration breaks HGS policy: {PolicyChecks.Describe(findings)}.", host, findings);
+    }
+
+    private async Task<Verdict> CheckHostKeyAsync(AttestationRequest request, HostKeyEvidence evidence, string transportThumbprint, CancellationToken cancellationToken)
+    {
+        var keyThumbprint = Thumbprint.Of(evidence.PublicKey);
+        var host = await db.Hosts.SingleOrDefaultAsync(h => h.HostKeyThumbprint == keyThumbprint, cancellationToken);
+        if (host is not { Mode: AttestationMode.HostKey })
+        {
+            return Verdict.Fail(AttestationStatus.UnauthorizedHost, $"The host key {keyThumbprint} is not registered with HGS.");
+        }
+
+        var statement = HostKeyStatement.SignedBytes(request.Nonce, transportThumbprint, evidence.Configuration);
+        if (!HostKeyStatement.Verify(host.HostKey, statement, evidence.Signature))
+        {
+            return Verdict.Fail(AttestationStatus.UnauthorizedHost, "The host key's signature does not verify; the statement was forged or altered.", host);
+        }
+
+        if (!await nonces.TryConsumeAsync(request.Nonce, cancellationToken))
+        {
+            return Verdict.Fail(AttestationStatus.UnauthorizedHost, "The nonce is unknown, expired or already used; a replayed statement is refused.", host);
+        }
+
+        var findings = evidence.Configuration.Findings();
+        if (!CodeIntegrityPolicies.IsWellFormedHash(evidence.Configuration.CodeIntegrityPolicy)
+            || !await PolicyChecks.IsAllowedCodeIntegrityPolicyAsync(db, evidence.Configuration.CodeIntegrityPolicy, cancellationToken))
+        {
+            findings |= AttestationSubStatus.CodeIntegrityPolicy;
+        }
+
+        return findings == AttestationSubStatus.None
+            ? Verdict.Pass(host)
+            : Verdict.Fail(AttestationStatus.InsecureHostConfiguration, $"The host reports a configuration that breaks HGS policy: {PolicyChecks.Describe(findings)}.", host, findings);
+    }
+
+    private async Task<Verdict> CheckAdminTrustedAsync(AttestationRequest request, AdminTrustedEvidence evidence, string transportThumbprint, CancellationToken cancellationToken)
+    {
+        var host = await db.Hosts.SingleOrDefaultAsync(h => h.Name == request.HostName && h.Mode == AttestationMode.AdminTrusted, cancellationToken);
+        if (host is null || host.Group != evidence.Group)
+        {
+            return Verdict.Fail(AttestationStatus.UnauthorizedHost, $"The host '{request.HostName}' is not registered with HGS as a member of host group '{evidence.Group}'.");
+        }
+
+        var credential = await groups.OpenAsync(evidence.Group, cancellationToken);
+        if (credential is null)
+        {
+            return Verdict.Fail(AttestationStatus.UnauthorizedHost, $"The host group '{evidence.Group}' is not an allowed host group.", host);
+        }
+
+        try
+        {
+            if (!HostGroupProof.Verify(credential, request.Nonce, transportThumbprint, host.Name, evidence.Proof))
+            {
+                return Verdict.Fail(AttestationStatus.UnauthorizedHost, $"The proof of the host group '{evidence.Group}' credential does not verify.", host);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(credential);
+        }
+
+        return await nonces.TryConsumeAsync(request.Nonce, cancellationToken)
+            ? Verdict.Pass(host)
+            : Verdict.Fail(AttestationStatus.UnauthorizedHost, "The nonce is unknown, expired or already used; a replayed proof is refused.", host);
+    }
+
+    private static bool IsTransportKey(byte[]? spki)
+    {
+        if (spki is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportSubjectPublicKeyInfo(spki, out var read);
+            return read == spki.Length && rsa.KeySize is >= 2048 and <= 8192;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Portal.HostGuardian.Admin;
+using Portal.HostGuardian.Attestation;
+using Portal.HostGuardian.KeyRelease;
+using Portal.HostGuardian.Keys;
+using Portal.HostGuardian.Options;
+using Portal.HostGuardian.Store;
+
+namespace Portal.HostGuardian;
+
+/// <summary>Hosts the Host Guardian Service in any ASP.NET Core app: standalone (<see cref="GuardianProgram"/>) or inside Portal.Web.</summary>
+public static class HostGuardianServiceExtensions
+{
+    /// <summary>
+    /// Registers HGS: options (section <c>Hgs</c>, validated on start — outside Development a master key is required),
+    /// its own SQLite store (<see cref="HgsDbContext"/>), its keys, attestation, key release and admin use cases.
+    /// The store is migrated and the keys loaded by a hosted service before the app serves requests.
+    /// </summary>
+    public static IHostApplicationBuilder AddHostGuardianService(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<HgsOptions>()
+            .BindConfiguration(HgsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HgsOptions>, HgsOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddDbContext<HgsDbContext>((provider, options) =>
+        {
+            var settings = provider.GetRequiredService<IOptions<HgsOptions>>().Value;
+            options.UseSqlite(settings.ConnectionString ?? $"Data Source={Path.Combine(settings.DataFolder, "hgs.db")}");
+        });
+
+        services.AddSingleton(provider => MasterKey.Load(
+            provider.GetRequiredService<IOptions<HgsOptions>>(),
+            provider.GetRequiredService<IHostEnvironment>(),
+            provider.GetRequiredService<ILogger<MasterKey>>()));
+        services.AddSingleton<HgsKeys>();
+        services.AddHostedService<HgsInitializer>();
+
+        services.AddScoped<NonceStore>();
+        services.AddScoped<HostGroupCredentials>();
+        services.AddScoped<AttestationService>();
+        services.AddScoped<KeyReleaseService>();
+        services.AddScoped<HgsAdministration>();
+        return builder;
+    }
+
+    /// <summary>Maps <c>/hgs/v1</c> (attestation, key release, guardian metadata, signer) and <c>/hgs/v1/admin</c>.</summary>
+    public static IEndpointRouteBuilder MapHostGuardianService(this IEndpointRouteBuilder app)
+    {
+        app.MapHgsEndpoints();
+        app.MapHgsAdminEndpoints();
+        return app;
+    }
+}

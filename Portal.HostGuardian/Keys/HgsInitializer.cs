@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Core.Attestation.Evidence;
+using Portal.HostGuardian.Options;
+using Portal.HostGuardian.Store;
+
+namespace Portal.HostGuardian.Keys;
+
+/// <summary>Before HGS answers anything: migrate its store, load (or create) its keys, seed the simulated policy if asked.</summary>
+internal sealed class HgsInitializer(
+    IServiceScopeFactory scopes, HgsKeys keys, IOptions<HgsOptions> options, TimeProvider time, ILogger<HgsInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.Value.DataFolder);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HgsDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        await keys.LoadAsync(db, cancellationToken);
+
+        if (options.Value.SeedSimulatedPolicy && !await db.TpmBaselines.AnyAsync(cancellationToken) && !await db.CodeIntegrityPolicies.AnyAsync(cancellationToken))
+        {
+            var now = time.GetUtcNow();
+            db.TpmBaselines.Add(new TpmBaseline { Name = "Simulated host, healthy boot", PcrDigest = BootSettings.HealthyPcrDigest, CreatedAt = now });
+            db.CodeIntegrityPolicies.Add(new CodeIntegrityPolicy { Name = "Simulated host default", Hash = CodeIntegrityPolicies.DefaultPolicyHash, CreatedAt = now });
+            db.Audit.Add(new HgsAuditEntry { At = now, Actor = "hgs", Action = "policy.seed", Subject = "simulated hosts", Outcome = "Succeeded" });
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogWarning("HGS seeded the simulated hosts' TPM baseline and code-integrity policy (Hgs:SeedSimulatedPolicy)");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

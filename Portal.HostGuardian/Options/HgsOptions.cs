@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.HostGuardian.Options;
+
+/// <summary>Settings of the Host Guardian Service, section <c>Hgs</c>.</summary>
+public sealed class HgsOptions
+{
+    public const string SectionName = "Hgs";
+
+    /// <summary>Folder of HGS's own SQLite store (and, in Development only, its generated master key).</summary>
+    [Required]
+    public string DataFolder { get; set; } = "hgs-data";
+
+    /// <summary>SQLite connection string; default <c>Data Source={DataFolder}/hgs.db</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Base64 of the 32-byte AES-256 master key that seals the guardian's and signer's private keys.</summary>
+    public string? MasterKey { get; set; }
+
+    /// <summary>File holding the master key (base64 text or 32 raw bytes); used when <see cref="MasterKey"/> is empty.</summary>
+    public string? MasterKeyFile { get; set; }
+
+    /// <summary>Key for the HGS admin API (header X-Hgs-Admin-Key); the admin API is disabled when empty.</summary>
+    public string? AdminApiKey { get; set; }
+
+    /// <summary>Name of the fabric guardian HGS creates on first start.</summary>
+    [Required]
+    [StringLength(128, MinimumLength = 1)]
+    public string GuardianName { get; set; } = "TenantPortal fabric";
+
+    /// <summary>Lifetime of a health certificate; short, so an unhealthy host loses access soon.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan CertificateLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How long an attestation nonce is accepted after its challenge.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How far a key-release request's time may differ from HGS's clock.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan KeyReleaseClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// On an empty store, allow the simulated hosts' healthy TPM baseline and default code-integrity policy — for the
+    /// embedded default and demos; production HGS admins add their own.
+    /// </summary>
+    public bool SeedSimulatedPolicy { get; set; }
+}

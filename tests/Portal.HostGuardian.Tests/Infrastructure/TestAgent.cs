@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Portal.Core.Attestation;
+using Portal.HostAgent.Attestation;
+using Portal.HostAgent.Tpm;
+
+namespace Portal.HostGuardian.Tests.Infrastructure;
+
+/// <summary>
+/// A host agent's attestation side, registered exactly as Portal.HostAgent registers it (<c>AddHostAttestation</c>),
+/// talking to the test HGS in memory, with its own data folder (its own software TPM keys) and the shared fake clock.
+/// </summary>
+public sealed class TestAgent : IDisposable
+{
+    private readonly IHost _host;
+
+    public TestAgent(HgsTestHost? hgs, string hostName, AttestationMode mode = AttestationMode.TpmTrusted,
+        Action<Dictionary<string, string?>>? configure = null, TimeProvider? time = null)
+    {
+        DataFolder = Directory.CreateTempSubdirectory("agent-test-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["HostAgent:HostName"] = hostName,
+            ["HostAgent:DataFolder"] = DataFolder,
+            ["HostAgent:AttestationMode"] = mode.ToString(),
+            ["HostAgent:HgsUrl"] = hgs is null ? null : "http://localhost/",
+        };
+        configure?.Invoke(settings);
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddHostAttestation();
+        builder.Services.RemoveAll<TimeProvider>();
+        builder.Services.AddSingleton(time ?? hgs?.Time ?? TimeProvider.System);
+        if (hgs is not null)
+        {
+            builder.Services.AddHttpClient(HgsClient.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(() => new NetworkSwitch(this) { InnerHandler = hgs.Server.CreateHandler() });
+        }
+
+        _host = builder.Build();
+    }
+
+    public string DataFolder { get; }
+
+    /// <summary>When set, every request to HGS fails as a refused connection would.</summary>
+    public bool NetworkDown { get; set; }
+
+    public IHostHealth Health => _host.Services.GetRequiredService<IHostHealth>();
+
+    public IKeyReleaseClient KeyRelease => _host.Services.GetRequiredService<IKeyReleaseClient>();
+
+    public ITpm Tpm => _host.Services.GetRequiredService<ITpm>();
+
+    public Task<AttestationOutcome> AttestAsync() => Health.AttestNowAsync(CancellationToken.None);
+
+    public void Dispose()
+    {
+        _host.Dispose();
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    private sealed class NetworkSwitch(TestAgent agent) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            agent.NetworkDown
+                ? throw new HttpRequestException("Connection refused (test network down).")
+                : base.SendAsync(request, cancellationToken);
+    }
+}
