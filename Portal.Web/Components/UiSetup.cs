@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.FluentUI.AspNetCore.Components;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Components;
 
@@ -8,6 +10,10 @@ public static class UiSetup
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<ClientAddress>();
+        builder.Services.AddScoped<CircuitHandler, ClientAddressCircuitHandler>();
+        builder.Services.AddScoped<CurrentActor>();
         return builder;
     }
 

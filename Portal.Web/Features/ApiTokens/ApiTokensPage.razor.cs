@@ -23,7 +23,7 @@ public partial class ApiTokensPage
         var user = (await AuthenticationState.GetAuthenticationStateAsync()).User;
         _userId = user.GetUserId();
         _tenantId = user.GetTenantId();
-        _actor = user.ToAuditActor(remoteAddress: null);
+        _actor = await CurrentActor.GetAsync();
         await LoadAsync();
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
@@ -41,14 +40,14 @@ public partial class FabricPage
     private NavigationManager Navigation { get; set; } = default!;
 
     [Inject]
-    private AuthenticationStateProvider AuthenticationState { get; set; } = default!;
+    private CurrentActor CurrentActor { get; set; } = default!;
 
     [Inject]
     private ILogger<FabricPage> Logger { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
-        _actor = (await AuthenticationState.GetAuthenticationStateAsync()).User.ToAuditActor(remoteAddress: null);
+        _actor = await CurrentActor.GetAsync();
         await LoadAsync();
     }
 

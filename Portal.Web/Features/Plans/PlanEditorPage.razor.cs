@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
@@ -47,7 +46,7 @@ public partial class PlanEditorPage
     private NavigationManager Navigation { get; set; } = default!;
 
     [Inject]
-    private AuthenticationStateProvider AuthenticationState { get; set; } = default!;
+    private CurrentActor CurrentActor { get; set; } = default!;
 
     private string Subtitle => _plan is null
         ? "A new plan starts private; publish it when tenants may subscribe."
@@ -55,7 +54,7 @@ public partial class PlanEditorPage
 
     protected override async Task OnParametersSetAsync()
     {
-        _actor = (await AuthenticationState.GetAuthenticationStateAsync()).User.ToAuditActor(remoteAddress: null);
+        _actor = await CurrentActor.GetAsync();
         _templates = [.. (await Gallery.ListTemplatesAsync(CancellationToken.None)).Where(t => t.IsActive)];
         _sizes = await Gallery.ListProfilesAsync(CancellationToken.None);
         _plan = Id is { } id ? await Plans.GetAsync(id, CancellationToken.None) : null;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
@@ -27,14 +26,14 @@ public partial class AdminCatalogUpload
     private TemplateCatalogService Catalogs { get; set; } = default!;
 
     [Inject]
-    private AuthenticationStateProvider AuthenticationState { get; set; } = default!;
+    private CurrentActor CurrentActor { get; set; } = default!;
 
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
-        _actor = (await AuthenticationState.GetAuthenticationStateAsync()).User.ToAuditActor(remoteAddress: null);
+        _actor = await CurrentActor.GetAsync();
         try
         {
             _template = await Gallery.GetTemplateAsync(TemplateId, CancellationToken.None);

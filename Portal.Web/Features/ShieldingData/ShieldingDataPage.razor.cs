@@ -44,7 +44,7 @@ public partial class ShieldingDataPage
     {
         var user = (await AuthenticationState.GetAuthenticationStateAsync()).User;
         _tenantId = user.GetRequiredTenantId();
-        _actor = user.ToAuditActor(remoteAddress: null);
+        _actor = await CurrentActor.GetAsync();
         _fabric = await ShieldingData.GetFabricGuardianAsync(CancellationToken.None);
         _templates = [.. (await Catalogs.ListShieldingTemplatesAsync(CancellationToken.None)).Where(t => t.HasCatalogFile)];
         _catalogTemplateId = _templates.FirstOrDefault()?.Id;

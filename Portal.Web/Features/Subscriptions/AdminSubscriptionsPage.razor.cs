@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
@@ -47,13 +46,13 @@ public partial class AdminSubscriptionsPage
     private IDialogService Dialogs { get; set; } = default!;
 
     [Inject]
-    private AuthenticationStateProvider AuthenticationState { get; set; } = default!;
+    private CurrentActor CurrentActor { get; set; } = default!;
 
     private int PageCount => Math.Max(1, (_total + PageSize - 1) / PageSize);
 
     protected override async Task OnInitializedAsync()
     {
-        _actor = (await AuthenticationState.GetAuthenticationStateAsync()).User.ToAuditActor(remoteAddress: null);
+        _actor = await CurrentActor.GetAsync();
         _tenants = (await Tenants.ListAsync(null, 1, 200, CancellationToken.None)).Items;
         _plans = [.. (await Plans.ListAsync(CancellationToken.None)).Where(p => p.State != PlanState.Decommissioned)];
         await LoadAsync();

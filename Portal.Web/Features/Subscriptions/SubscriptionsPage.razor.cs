@@ -45,7 +45,7 @@ public partial class SubscriptionsPage
     {
         var user = (await AuthenticationState.GetAuthenticationStateAsync()).User;
         _tenantId = user.GetRequiredTenantId();
-        _actor = user.ToAuditActor(remoteAddress: null);
+        _actor = await CurrentActor.GetAsync();
         await LoadAsync();
     }
 

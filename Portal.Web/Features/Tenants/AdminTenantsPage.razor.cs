@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
@@ -34,7 +33,7 @@ public partial class AdminTenantsPage
     private IDialogService Dialogs { get; set; } = default!;
 
     [Inject]
-    private AuthenticationStateProvider AuthenticationState { get; set; } = default!;
+    private CurrentActor CurrentActor { get; set; } = default!;
 
     // axe cannot see the disabled state Fluent keeps in ElementInternals, and would measure the greyed text's contrast.
     private static string? AriaDisabled(bool disabled) => disabled ? "true" : null;
@@ -43,7 +42,7 @@ public partial class AdminTenantsPage
 
     protected override async Task OnInitializedAsync()
     {
-        _actor = (await AuthenticationState.GetAuthenticationStateAsync()).User.ToAuditActor(remoteAddress: null);
+        _actor = await CurrentActor.GetAsync();
         await LoadAsync();
     }
 
