@@ -1,0 +1,106 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Portal.Bench;
+
+/// <summary>
+/// The real portal (Portal.Web's Program) on a Kestrel loopback port, on a fresh PostgreSQL database that is
+/// dropped on dispose, plus the bench's own <see cref="HelloPath"/> endpoint as the baseline.
+/// </summary>
+public sealed class BenchPortal : WebApplicationFactory<Program>
+{
+    public const string HelloPath = "/bench/hello";
+    public const string AdminEmail = "bench-admin@portal.bench";
+    public const string AdminPassword = "Bench-Admin-Passw0rd-42";
+
+    private readonly string _serverConnectionString;
+    private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), $"portal-bench-{Guid.NewGuid():N}");
+
+    public BenchPortal(string serverConnectionString)
+    {
+        _serverConnectionString = serverConnectionString;
+        DatabaseName = $"portal_bench_{Guid.NewGuid():N}";
+        ConnectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = DatabaseName }.ConnectionString;
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+    }
+
+    public string DatabaseName { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Starts Kestrel (the portal migrates the new database on the way) and returns its address.</summary>
+    public Uri Start()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
+        return new Uri(addresses.Addresses.Single());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            await DropDatabaseAsync();
+            if (Directory.Exists(_dataFolder))
+            {
+                Directory.Delete(_dataFolder, recursive: true);
+            }
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Database:Provider", "Postgres");
+        builder.UseSetting("Database:ConnectionString", ConnectionString);
+        builder.UseSetting("Database:MigrateOnStart", "true");
+        builder.UseSetting("Portal:Bootstrap:AdminEmail", AdminEmail);
+        builder.UseSetting("Portal:Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Portal:DataFolder", _dataFolder);
+        builder.UseSetting("Fabric:SimulatedHosts:Count", "0");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Warnings go to stderr with the bench's progress lines; stdout carries only the results.
+        builder.UseSetting("Logging:Console:LogToStandardErrorThreshold", "Trace");
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, HelloStartupFilter>());
+    }
+
+    private async Task DropDatabaseAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        var admin = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Appends the hello endpoint after the portal's whole pipeline (routing, exception handler, status code pages,
+    /// authentication, authorization, antiforgery): it answers what no portal endpoint matched, so the baseline
+    /// pays for the same server and middleware as an API call and nothing else.
+    /// </summary>
+    private sealed class HelloStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Map(HelloPath, hello => hello.Run(http =>
+            {
+                http.Response.ContentType = "text/plain";
+                return http.Response.WriteAsync("Hello World!");
+            }));
+        };
+    }
+}

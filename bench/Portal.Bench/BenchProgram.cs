@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Portal.Data;
+
+namespace Portal.Bench;
+
+/// <summary>
+/// Runs the portal in this process on a fresh database and measures each benchmark against a baseline taken in the
+/// same run: API reads against a hello endpoint on the same server, the VM quota reservation against a raw
+/// Npgsql transaction on the same database. Not top-level statements: Portal.Web already owns <c>Program</c>.
+/// </summary>
+internal static class BenchProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"{e.Message}\n{BenchOptions.Usage}");
+            return 2;
+        }
+
+        // WebApplicationFactory finds Portal.Web's content root through MvcTestingAppManifest.json in the current
+        // directory, as a test runner would have it: run from the build output wherever the bench was started.
+        Environment.CurrentDirectory = AppContext.BaseDirectory;
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+
+        try
+        {
+            await RunAsync(options, stop.Token);
+            return 0;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Stopped.");
+            return 130;
+        }
+    }
+
+    private static async Task RunAsync(BenchOptions options, CancellationToken ct)
+    {
+        var runner = new LoadRunner(options.Concurrency, options.Warmup, options.Duration);
+        var table = new ResultTable();
+
+        // Other work on the machine skews every ratio; say how busy it was before the bench added its own load.
+        var busyBefore = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
+        if (busyBefore > 25)
+        {
+            Progress(Invariant($"warning: the machine is already {busyBefore:0}% busy; other work will skew the numbers"));
+        }
+
+        Progress("starting the portal on a fresh database (migrations run now)");
+        await using var portal = new BenchPortal(options.ServerConnectionString);
+        var address = portal.Start();
+
+        Progress($"portal on {address}; creating an offer, two tenants and {options.Concurrency + 1} subscriptions");
+        var setup = new PortalSetup(address);
+        var offer = await setup.CreateOfferAsync(ct);
+        var reader = await setup.CreateTenantAsync("reader", offer.PlanId, subscriptions: 1, ct);
+        var writer = await setup.CreateTenantAsync("writer", offer.PlanId, subscriptions: options.Concurrency + 1, ct);
+
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.Concurrency,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+        })
+        {
+            BaseAddress = address,
+        };
+        var http = new PortalScenarios(client, reader, writer, offer);
+        await http.CheckAsync(ct);
+
+        var hello = await MeasureAsync(runner, $"GET {BenchPortal.HelloPath} (no token, same pipeline)", http.Hello, ct);
+        table.Add(hello);
+        table.Add(await MeasureAsync(runner, $"GET {BenchPortal.HelloPath} with bearer (token authentication only)", http.HelloWithBearer, ct), hello);
+        table.Add(await MeasureAsync(runner, "GET /api/v1/tokens (bearer)", http.ListTokens, ct), hello);
+        table.Add(await MeasureAsync(runner, "GET /api/v1/subscriptions (bearer, quota usage)", http.ListSubscriptions, ct), hello);
+
+        await using (var raw = await RawTransaction.CreateAsync(portal.ConnectionString, options.Concurrency, ct))
+        {
+            var floor = await MeasureAsync(runner, "raw Npgsql tx: SELECT by key + INSERT + COMMIT", raw.Operation, ct);
+            table.Add(floor);
+            table.Add(await MeasureAsync(runner, "POST /api/v1/vms, a subscription per worker", http.CreateVmOwnSubscription, ct), floor);
+            table.Add(await MeasureAsync(runner, "POST /api/v1/vms, all workers on one subscription", http.CreateVmSharedSubscription, ct), floor);
+        }
+
+        var vms = await CountVmsAsync(portal, ct);
+        if (options.RunPgbench && PgBench.Find() is { } pgbench)
+        {
+            Progress("pgbench -i, then -S and -N");
+            table.AddExternal(await PgBench.RunAsync(pgbench, portal.ConnectionString, options.Concurrency, options.Duration, ct));
+        }
+        else
+        {
+            Progress(options.RunPgbench ? "pgbench is not on PATH: no external reference" : "pgbench skipped (--no-pgbench)");
+        }
+
+        Console.WriteLine();
+        var server = await ServerVersionAsync(portal.ConnectionString, ct);
+        Console.WriteLine(Invariant(
+            $"{DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz} · {Environment.ProcessorCount} cores · {RuntimeInformation.OSDescription} · .NET {Environment.Version} · {server}"));
+        Console.WriteLine(Invariant(
+            $"{options.Concurrency} concurrent workers · {options.Warmup.TotalSeconds:0} s warm-up + {options.Duration.TotalSeconds:0} s measured per benchmark · load generator in the portal's process · {vms:N0} VMs reserved in all · CPU busy before start {busyBefore:0}%"));
+        Console.WriteLine();
+        Console.Write(table.Render());
+    }
+
+    private static async Task<Measurement> MeasureAsync(LoadRunner runner, string name, BenchOperation operation, CancellationToken ct)
+    {
+        Progress($"{name}");
+        var result = await runner.RunAsync(name, operation, ct);
+        Progress(Invariant(
+            $"  {result.PerSecond:N0} ops/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, {result.Failed} failed"));
+        if (result.FirstError is { } error)
+        {
+            Progress($"  first failure: {error}");
+        }
+
+        return result;
+    }
+
+    private static async Task<int> CountVmsAsync(BenchPortal portal, CancellationToken ct)
+    {
+        await using var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(ct);
+        return await db.VirtualMachines.CountAsync(ct);
+    }
+
+    private static async Task<string> ServerVersionAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        return $"PostgreSQL {connection.PostgreSqlVersion}";
+    }
+
+    private static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
