@@ -14,12 +14,17 @@ internal sealed class PortalClaimsFactory(
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(PortalUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
-        identity.AddClaim(new Claim(PortalClaims.DisplayName, user.DisplayName));
-        if (user.TenantId is { } tenantId)
-        {
-            identity.AddClaim(new Claim(PortalClaims.TenantId, tenantId.ToString()));
-        }
-
+        AddPortalClaims(identity, user.DisplayName, user.TenantId);
         return identity;
+    }
+
+    /// <summary>The portal's own claims, the same for cookie and bearer principals.</summary>
+    public static void AddPortalClaims(ClaimsIdentity identity, string displayName, Guid? tenantId)
+    {
+        identity.AddClaim(new Claim(PortalClaims.DisplayName, displayName));
+        if (tenantId is { } id)
+        {
+            identity.AddClaim(new Claim(PortalClaims.TenantId, id.ToString()));
+        }
     }
 }
