@@ -51,7 +51,8 @@ public sealed class VmTemplate
 
     public DateTimeOffset? RetiredAt { get; private set; }
 
-    public bool IsShieldingCapable => Vsc is not null && Generation == 2;
+    /// <summary>Only with the signed catalog file itself, which the portal verified when it was uploaded.</summary>
+    public bool IsShieldingCapable => Vsc is not null && VscFile is not null && Generation == 2;
 
     public static VmTemplate Create(
         string name,
@@ -95,24 +96,6 @@ public sealed class VmTemplate
         OsVersion = Guard.Text(osVersion, nameof(OsVersion), 1, OsVersionMaxLength);
         DefaultHardwareProfileId = defaultHardwareProfileId;
         Description = Guard.Text(description, nameof(Description), 0, DescriptionMaxLength);
-    }
-
-    /// <summary>
-    /// Records catalog facts without a verified file. Internal on purpose: facts nobody verified must not make a template
-    /// shielding-capable, so the portal attaches only through <see cref="AttachCatalog(VolumeSignatureCatalog)"/>; this
-    /// stays for tests that seed stored rows (Portal.Core.Tests, Portal.Data.Tests).
-    /// </summary>
-    internal void AttachCatalog(VolumeSignatureCatalogInfo catalog)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-
-        // The uploaded file stays only while it states exactly these facts.
-        if (Vsc != catalog)
-        {
-            VscFile = null;
-        }
-
-        Vsc = catalog;
     }
 
     /// <summary>

@@ -32,4 +32,4 @@ public sealed record ShieldingDataDto(
 public sealed record FabricGuardianDto(string Name, string SigningThumbprint, string EncryptionThumbprint);
 
 /// <summary>A template tenants can download a catalog for.</summary>
-public sealed record ShieldingTemplateDto(Guid Id, string Name, string VscName, string VscVersion, string Signer, bool HasCatalogFile);
+public sealed record ShieldingTemplateDto(Guid Id, string Name, string VscName, string VscVersion, string Signer);

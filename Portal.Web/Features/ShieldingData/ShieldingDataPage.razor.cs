@@ -46,7 +46,7 @@ public partial class ShieldingDataPage
         _tenantId = user.GetRequiredTenantId();
         _actor = await CurrentActor.GetAsync();
         _fabric = await ShieldingData.GetFabricGuardianAsync(CancellationToken.None);
-        _templates = [.. (await Catalogs.ListShieldingTemplatesAsync(CancellationToken.None)).Where(t => t.HasCatalogFile)];
+        _templates = [.. await Catalogs.ListShieldingTemplatesAsync(CancellationToken.None)];
         _catalogTemplateId = _templates.FirstOrDefault()?.Id;
         await LoadAsync();
     }

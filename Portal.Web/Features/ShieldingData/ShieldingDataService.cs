@@ -118,7 +118,7 @@ public sealed class ShieldingDataService(
         var guardian = await fabric.GetAsync(ct);
 
         // Only signed templates can match a qualifier; the gallery is small, so matching runs here with Core's rule.
-        var templates = await db.VmTemplates.AsNoTracking().Where(t => t.Vsc != null && t.Generation == 2).ToListAsync(ct);
+        var templates = await db.VmTemplates.AsNoTracking().Where(t => t.Vsc != null && t.VscFile != null && t.Generation == 2).ToListAsync(ct);
         return new DisplayContext(guardian?.SigningThumbprint, guardian?.EncryptionThumbprint, templates);
     }
 

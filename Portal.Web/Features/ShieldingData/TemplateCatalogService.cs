@@ -19,11 +19,11 @@ public sealed class TemplateCatalogService(IDbContextFactory<PortalDbContext> db
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var templates = await db.VmTemplates.AsNoTracking()
-            .Where(t => t.IsActive && t.Generation == 2 && t.Vsc != null)
+            .Where(t => t.IsActive && t.Generation == 2 && t.Vsc != null && t.VscFile != null)
             .OrderBy(t => t.Name)
-            .Select(t => new { t.Id, t.Name, t.Vsc, HasFile = t.VscFile != null })
+            .Select(t => new { t.Id, t.Name, t.Vsc })
             .ToListAsync(ct);
-        return [.. templates.Select(t => new ShieldingTemplateDto(t.Id, t.Name, t.Vsc!.VscName, t.Vsc.VscVersion, t.Vsc.Signer, t.HasFile))];
+        return [.. templates.Select(t => new ShieldingTemplateDto(t.Id, t.Name, t.Vsc!.VscName, t.Vsc.VscVersion, t.Vsc.Signer))];
     }
 
     /// <summary>The signed catalog as uploaded, with a file name; "not found" when the template is not shielding-capable or has no file.</summary>

@@ -10,9 +10,6 @@ public class VmTemplateTests
 {
     private static readonly DateTimeOffset Now = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private static readonly VolumeSignatureCatalogInfo Vsc =
-        VolumeSignatureCatalogInfo.Create("WS2025-DC", "1.0.0.0", "CN=Contoso Signing", VolumeSignatureCatalogInfoTests.Sha256Hex);
-
     private static VmTemplate NewTemplate(int generation = 2, Guid? profileId = null) => VmTemplate.Create(
         "Windows Server 2025 Datacenter", OsFamily.Windows, "2025", generation, "ws2025.vhdx", 127, profileId, null, Now);
 
@@ -68,17 +65,6 @@ public class VmTemplateTests
         var ex = Assert.Throws<DomainValidationException>(() => template.AttachCatalog(otherDisk));
 
         Assert.Equal("DiskFileName", Assert.Single(ex.Errors).Key);
-        Assert.False(template.IsShieldingCapable);
-    }
-
-    [Fact]
-    public void IsShieldingCapable_Generation1WithStoredFacts_IsFalse()
-    {
-        var template = NewTemplate(generation: 1);
-
-        template.AttachCatalog(Vsc);
-
-        Assert.NotNull(template.Vsc);
         Assert.False(template.IsShieldingCapable);
     }
 

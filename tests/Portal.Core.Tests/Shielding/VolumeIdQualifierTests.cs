@@ -1,4 +1,5 @@
 using Portal.Core.Gallery;
+using Portal.Core.Shielding.Catalogs;
 using Portal.Core.Shielding.Qualifiers;
 
 namespace Portal.Core.Tests.Shielding;
@@ -60,9 +61,10 @@ public class VolumeIdQualifierTests
     public void TrustedTemplates_ReturnsOnlyShieldingCapableTemplatesWhoseCatalogMatches()
     {
         var metadata = TestGuardians.CreatePdk().Metadata;
-        var trusted = Template("trusted", TestGuardians.Catalog.ToInfo());
-        var otherSigner = Template("other signer", VolumeSignatureCatalogInfo.Create("WS2025-DC", "10.0.26100.1", TestGuardians.Stranger.PublicKeys.SigningThumbprint, TestGuardians.Catalog.DiskHashHex));
-        var older = Template("older", VolumeSignatureCatalogInfo.Create("WS2025-DC", "10.0.26100.0", Signer, TestGuardians.Catalog.DiskHashHex));
+        var trusted = Template("trusted", TestGuardians.Catalog);
+        var otherSigner = Template("other signer",
+            TestGuardians.SignCatalog(TestGuardians.DiskBytes, "WS2025-DC", new Version(10, 0, 26100, 1), TestGuardians.Stranger));
+        var older = Template("older", TestGuardians.SignCatalog(TestGuardians.DiskBytes, "WS2025-DC", new Version(10, 0, 26100, 0)));
         var unsigned = Template("unsigned", null);
 
         var result = metadata.TrustedTemplates([trusted, otherSigner, older, unsigned]);
@@ -70,9 +72,9 @@ public class VolumeIdQualifierTests
         Assert.Equal(["trusted"], result.Select(t => t.Name));
     }
 
-    private static VmTemplate Template(string name, VolumeSignatureCatalogInfo? vsc)
+    private static VmTemplate Template(string name, VolumeSignatureCatalog? vsc)
     {
-        var template = VmTemplate.Create(name, OsFamily.Windows, "2025", 2, "disk.vhdx", 40, null, null, TestGuardians.Time.GetUtcNow());
+        var template = VmTemplate.Create(name, OsFamily.Windows, "2025", 2, "ws2025.vhdx", 40, null, null, TestGuardians.Time.GetUtcNow());
         if (vsc is not null)
         {
             template.AttachCatalog(vsc);

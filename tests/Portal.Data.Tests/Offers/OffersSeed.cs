@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Gallery;
 using Portal.Core.Plans;
 using Portal.Core.Quotas;
+using Portal.Core.Shielding.Catalogs;
+using Portal.Core.Shielding.Guardians;
 using Portal.Core.Subscriptions;
 using Portal.Core.Tenants;
 
@@ -11,6 +14,12 @@ public sealed record OffersSeed(TenantAccount Tenant, Plan Plan, VmTemplate Temp
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
+    // A real signed catalog of a small disk: the only way a template becomes shielding-capable. Signed once per run,
+    // since making the signing guardian (RSA-3072) is the slow part.
+    private static readonly Lazy<Task<VolumeSignatureCatalog>> SignedCatalog = new(() => VolumeSignatureCatalog.SignAsync(
+        new MemoryStream(new byte[4096]), "WS2025", new Version(1, 0), "ws2025.vhdx",
+        Guardian.Create("Contoso Signing"), new FakeTimeProvider(Now)));
+
     public static async Task<OffersSeed> CreateAsync(PortalDbContext db, QuotaLimits quota)
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
@@ -18,7 +27,7 @@ public sealed record OffersSeed(TenantAccount Tenant, Plan Plan, VmTemplate Temp
         var size = HardwareProfile.Create($"Small {suffix}", 2, 4, 40, "two cores", Now);
         var template = VmTemplate.Create($"Windows Server 2025 {suffix}", OsFamily.Windows, "2025 Datacenter", 2,
             "ws2025.vhdx", 40, size.Id, null, Now);
-        template.AttachCatalog(VolumeSignatureCatalogInfo.Create("WS2025", "1.0", "CN=Contoso Signing", new string('A', 64)));
+        template.AttachCatalog(await SignedCatalog.Value);
         var plan = Plan.Create($"Gold {suffix}", "for tests", quota, allowShieldedVms: true, invitationCode: null,
             maxSubscriptionsPerTenant: null, Now);
         plan.SetOfferings([template.Id], [size.Id]);
