@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Fabric;
 using Portal.Core.Fabric.Protocol;
 using Portal.HostAgent.Hypervisor;
@@ -156,7 +155,7 @@ public sealed class SimulatedHypervisorDriverTests : IDisposable
     [Fact]
     public async Task Start_TakesItsConfiguredTime_PassingThroughStarting()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new StepClock();
         var driver = _folder.Driver(new SimulatedHypervisorOptions
         {
             CreateDelay = TimeSpan.Zero, StartDelay = TimeSpan.FromSeconds(30), StopDelay = TimeSpan.FromSeconds(10),
@@ -165,7 +164,7 @@ public sealed class SimulatedHypervisorDriverTests : IDisposable
 
         var starting = driver.StartAsync(vm.Id, _key, default);
         Assert.Equal(VmPowerState.Starting, driver.Find(vm.Id)!.State);
-        var bootTime = await AdvanceUntilDoneAsync(time, starting);
+        var bootTime = await time.RunAsync(starting);
         var running = await starting;
 
         Assert.InRange(bootTime, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(32));
@@ -173,20 +172,20 @@ public sealed class SimulatedHypervisorDriverTests : IDisposable
         Assert.Equal(time.GetUtcNow(), running.StateChangedAt);
         var stopping = driver.ShutDownAsync(vm.Id, default);
         Assert.Equal(VmPowerState.Stopping, driver.Find(vm.Id)!.State);
-        Assert.InRange(await AdvanceUntilDoneAsync(time, stopping), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
+        Assert.InRange(await time.RunAsync(stopping), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
         Assert.Equal(VmPowerState.Off, (await stopping).State);
     }
 
     [Fact]
     public async Task TurnOff_WhileStarting_WinsOverTheBoot()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new StepClock();
         var driver = _folder.Driver(new SimulatedHypervisorOptions { CreateDelay = TimeSpan.Zero, StartDelay = TimeSpan.FromSeconds(5) }, time);
         var vm = await driver.CreateAsync(Vm("a"), Disk(), _key, default);
 
         var starting = driver.StartAsync(vm.Id, _key, default);
         await driver.TurnOffAsync(vm.Id, default);
-        await AdvanceUntilDoneAsync(time, starting);
+        await time.RunAsync(starting);
 
         var error = await Assert.ThrowsAsync<HypervisorException>(() => starting);
         Assert.Equal(HypervisorError.InvalidState, error.Error);
@@ -210,28 +209,6 @@ public sealed class SimulatedHypervisorDriverTests : IDisposable
         Assert.All(everything, bytes => Assert.DoesNotContain(Convert.ToBase64String(_key), Encoding.UTF8.GetString(bytes)));
         Assert.All(Directory.GetFiles(_folder.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllBytes),
             bytes => Assert.False(bytes.AsSpan().IndexOf(_key) >= 0));
-    }
-
-    /// <summary>
-    /// Moves fake time on a second at a time until <paramref name="task"/> ends, and says how much it took. The step's
-    /// timer is set only after the state is saved (real file I/O), so time cannot be moved in one jump.
-    /// </summary>
-    private static async Task<TimeSpan> AdvanceUntilDoneAsync(FakeTimeProvider time, Task task)
-    {
-        var advanced = TimeSpan.Zero;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!task.IsCompleted && DateTime.UtcNow < deadline)
-        {
-            await Task.WhenAny(task, Task.Delay(20));
-            if (!task.IsCompleted)
-            {
-                time.Advance(TimeSpan.FromSeconds(1));
-                advanced += TimeSpan.FromSeconds(1);
-            }
-        }
-
-        Assert.True(task.IsCompleted, "The step did not finish.");
-        return advanced;
     }
 
     private static async Task AssertRefusedAsync(Func<Task> act)
