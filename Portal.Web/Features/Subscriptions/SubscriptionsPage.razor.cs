@@ -25,7 +25,7 @@ public partial class SubscriptionsPage
     private string? _invitationError;
     private string? _message;
     private bool _messageIsError;
-    private string? _suspendedReason;
+    private bool _suspended;
     private Guid _tenantId;
     private AuditActor _actor = AuditActor.System;
 
@@ -54,9 +54,7 @@ public partial class SubscriptionsPage
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
             var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == _tenantId);
-            _suspendedReason = tenant.State == TenantState.Suspended
-                ? "Your provider has suspended this account. Your VMs and data are kept, but nothing new can be created until it is resumed."
-                : null;
+            _suspended = tenant.State == TenantState.Suspended;
         }
 
         _subscriptions = await Subscriptions.ListForTenantAsync(_tenantId, CancellationToken.None);
