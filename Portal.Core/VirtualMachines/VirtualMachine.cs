@@ -1,12 +1,14 @@
 using Portal.Core.Common;
 using Portal.Core.Gallery;
+using Portal.Core.Jobs;
 using Portal.Core.Quotas;
+using Portal.Core.Shielding.DataFiles;
 
 namespace Portal.Core.VirtualMachines;
 
 /// <summary>
-/// A tenant's VM as far as quotas see it: what it consumes and whether it still counts.
-/// Its full lifecycle (jobs, hosts, shielding) arrives with the VM issue.
+/// A tenant's VM: what it consumes against quota, the host it lives on, and — for a shielded VM — its policy and the key
+/// protector the host made for it. Jobs change it; its state moves only when a job ends.
 /// </summary>
 public sealed class VirtualMachine
 {
@@ -33,6 +35,18 @@ public sealed class VirtualMachine
     /// <summary>The tenant's shielding data the VM is specialised from; only a shielded VM has one.</summary>
     public Guid? ShieldingDataId { get; private set; }
 
+    /// <summary>Shielded or EncryptionSupported, from the shielding data; null for a regular VM.</summary>
+    public ShieldingPolicy? Policy { get; private set; }
+
+    /// <summary>The host the VM was placed on; null until its create job is placed.</summary>
+    public Guid? HostId { get; private set; }
+
+    /// <summary>
+    /// The VM key wrapped for the owner and the fabric's guardians (format TPKP), made on the host. Useless without a
+    /// guardian's private key; every start has HGS release it to a healthy host.
+    /// </summary>
+    public byte[]? KeyProtector { get; private set; }
+
     /// <summary>What this VM counts against its subscription's quota (always one VM).</summary>
     public ResourceAmount Resources { get; private set; } = ResourceAmount.Zero;
 
@@ -48,7 +62,7 @@ public sealed class VirtualMachine
     /// <summary>A new VM in Provisioning, sized by <paramref name="size"/>. Reserve it through the quota check.</summary>
     public static VirtualMachine Create(
         Guid tenantId, Guid subscriptionId, string name, Guid templateId, HardwareProfile size, bool shielded,
-        DateTimeOffset now, Guid? shieldingDataId = null)
+        DateTimeOffset now, Guid? shieldingDataId = null, ShieldingPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(size);
         if (templateId == Guid.Empty)
@@ -61,6 +75,11 @@ public sealed class VirtualMachine
             throw DomainValidationException.For(nameof(ShieldingDataId), "Only a shielded VM is specialised from shielding data.");
         }
 
+        if (shielded != (policy is not null))
+        {
+            throw DomainValidationException.For(nameof(Policy), "A shielded VM has a shielding policy and a regular VM has none.");
+        }
+
         return new VirtualMachine
         {
             Id = Guid.CreateVersion7(now),
@@ -71,6 +90,7 @@ public sealed class VirtualMachine
             HardwareProfileId = size.Id,
             Shielded = shielded,
             ShieldingDataId = shieldingDataId,
+            Policy = policy,
             Resources = size.ToAmount(),
             State = VmState.Provisioning,
             CreatedAt = now,
@@ -78,18 +98,90 @@ public sealed class VirtualMachine
         };
     }
 
-    public void MarkRunning(DateTimeOffset now) => MoveTo(VmState.Running, now, State switch
+    /// <summary>The create job was placed on a host; the VM now counts against that host's capacity.</summary>
+    public void AssignHost(Guid hostId)
     {
-        VmState.Provisioning or VmState.Stopped => true,
-        VmState.Running or VmState.Failed or VmState.Deleted => false,
-    });
+        if (State != VmState.Provisioning)
+        {
+            throw new StateConflictException($"VM '{Name}' is {State}; only a VM being created moves to a host.");
+        }
 
-    public void MarkStopped(DateTimeOffset now) => MoveTo(VmState.Stopped, now, State switch
+        HostId = hostId;
+    }
+
+    /// <summary>The create job went back to the queue: the VM is not built anywhere yet.</summary>
+    public void ReleaseHost()
     {
-        VmState.Running => true,
-        VmState.Provisioning or VmState.Stopped or VmState.Failed or VmState.Deleted => false,
-    });
+        if (State == VmState.Provisioning)
+        {
+            HostId = null;
+        }
+    }
 
+    /// <summary>
+    /// Keeps the key protector the host made. A replayed report of the same protector is fine; a different one for a VM
+    /// that already has one is refused, so a VM's disk key can never be silently replaced.
+    /// </summary>
+    public void AttachKeyProtector(byte[] keyProtector)
+    {
+        ArgumentNullException.ThrowIfNull(keyProtector);
+        if (!Shielded)
+        {
+            throw new StateConflictException($"VM '{Name}' is not shielded; it has no key protector.");
+        }
+
+        if (KeyProtector is { } existing)
+        {
+            if (!existing.AsSpan().SequenceEqual(keyProtector))
+            {
+                throw new StateConflictException($"VM '{Name}' already has a different key protector.");
+            }
+
+            return;
+        }
+
+        KeyProtector = [.. keyProtector];
+    }
+
+    /// <summary>Refuses an operation the VM's state does not allow (another job in flight is the caller's check).</summary>
+    public void EnsureCanRun(JobType type)
+    {
+        var allowed = type switch
+        {
+            JobType.Create => false,
+            JobType.Start => State == VmState.Stopped,
+            JobType.ShutDown or JobType.TurnOff or JobType.Restart => State == VmState.Running,
+            JobType.Delete => State is VmState.Running or VmState.Stopped or VmState.Failed,
+        };
+        if (!allowed)
+        {
+            throw new StateConflictException(type == JobType.Create
+                ? $"VM '{Name}' already exists."
+                : $"VM '{Name}' is {State}; it cannot {Verb(type)} now.");
+        }
+    }
+
+    /// <summary>Moves the VM to where a succeeded job leaves it.</summary>
+    public void Complete(JobType type, DateTimeOffset now)
+    {
+        switch (type)
+        {
+            case JobType.Create:
+            case JobType.Start:
+            case JobType.Restart:
+                MoveTo(VmState.Running, now, State is VmState.Provisioning or VmState.Stopped or VmState.Running);
+                break;
+            case JobType.ShutDown:
+            case JobType.TurnOff:
+                MoveTo(VmState.Stopped, now, State is VmState.Running or VmState.Stopped);
+                break;
+            case JobType.Delete:
+                MarkDeleted(now);
+                break;
+        }
+    }
+
+    /// <summary>Its create job failed for good; it keeps its quota until the tenant deletes it.</summary>
     public void MarkFailed(DateTimeOffset now) => MoveTo(VmState.Failed, now, State switch
     {
         VmState.Provisioning => true,
@@ -98,6 +190,29 @@ public sealed class VirtualMachine
 
     /// <summary>Releases the VM's quota. Allowed from any state but Deleted.</summary>
     public void MarkDeleted(DateTimeOffset now) => MoveTo(VmState.Deleted, now, IsLive);
+
+    /// <summary>
+    /// The console shows the guest's screen to whoever holds it — the provider included — so a VM under the Shielded
+    /// policy has none. EncryptionSupported and regular VMs may, where the host offers one.
+    /// </summary>
+    public void EnsureConsoleAllowed()
+    {
+        if (Policy == ShieldingPolicy.Shielded)
+        {
+            throw new StateConflictException(
+                $"VM '{Name}' is shielded (policy Shielded): console access is refused so that nobody on the fabric can see or type into it.");
+        }
+    }
+
+    private static string Verb(JobType type) => type switch
+    {
+        JobType.Create => "be created",
+        JobType.Start => "start",
+        JobType.ShutDown => "shut down",
+        JobType.TurnOff => "turn off",
+        JobType.Restart => "restart",
+        JobType.Delete => "be deleted",
+    };
 
     private void MoveTo(VmState next, DateTimeOffset now, bool allowed)
     {

@@ -8,6 +8,14 @@ public static class FabricRoutes
     public const string Base = "/api/fabric/v1";
     public const string Join = Base + "/join";
     public const string Heartbeat = Base + "/heartbeat";
+
+    /// <summary>POST: long-polls for the next job placed on this host (204 when none arrives in time).</summary>
+    public const string ClaimJob = Base + "/jobs/claim";
+
+    /// <summary>Per job: <c>{id}/steps</c>, <c>{id}/lease</c>, <c>{id}/key-protector</c>, <c>{id}/shielding-data</c>, <c>{id}/complete</c>.</summary>
+    public const string Jobs = Base + "/jobs";
+
+    public static string Job(Guid jobId, string action) => $"{Jobs}/{jobId}/{action}";
 }
 
 /// <summary>A new host asks to join the fabric with a one-time token made by a provider admin.</summary>
