@@ -5,6 +5,7 @@ using Portal.Core.ApiTokens;
 using Portal.Core.Auditing;
 using Portal.Core.Fabric;
 using Portal.Core.Gallery;
+using Portal.Core.Jobs;
 using Portal.Core.Plans;
 using Portal.Core.ShieldingData;
 using Portal.Core.Subscriptions;
@@ -45,6 +46,8 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<VirtualMachine> VirtualMachines => Set<VirtualMachine>();
 
     public DbSet<StoredShieldingData> ShieldingData => Set<StoredShieldingData>();
+
+    public DbSet<Job> Jobs => Set<Job>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

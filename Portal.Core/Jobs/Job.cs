@@ -31,7 +31,7 @@ public sealed class Job
 
     public JobState State { get; private set; }
 
-    public IReadOnlyList<JobStep> Steps => _steps;
+    public IReadOnlyList<JobStep> Steps => [.. _steps.OrderBy(s => s.Order)];
 
     /// <summary>The host the job is placed on or runs on; null while it waits for one.</summary>
     public Guid? HostId { get; private set; }
@@ -52,7 +52,14 @@ public sealed class Job
     /// <summary>Why no host takes it yet, in words; null when it is not waiting.</summary>
     public string? WaitingReason { get; private set; }
 
-    public JobError? Error { get; private set; }
+    /// <summary>The last failure (kept while a retry waits, so watchers see why it is retrying).</summary>
+    public JobError? Error => ErrorCode is null ? null : new JobError(ErrorStep, ErrorCode, ErrorMessage ?? "");
+
+    public JobStepKind? ErrorStep { get; private set; }
+
+    public string? ErrorCode { get; private set; }
+
+    public string? ErrorMessage { get; private set; }
 
     /// <summary>The client's Idempotency-Key of the request that created it, unique per tenant.</summary>
     public string? IdempotencyKey { get; private set; }
@@ -92,7 +99,7 @@ public sealed class Job
             CreatedAt = now,
             StateChangedAt = now,
         };
-        job._steps.AddRange(JobPlan.Steps(type, vm.Shielded).Select(JobStep.Pending));
+        job._steps.AddRange(JobPlan.Steps(type, vm.Shielded).Select((kind, order) => JobStep.Pending(kind, order)));
         return job;
     }
 
@@ -209,7 +216,7 @@ public sealed class Job
             step.Move(JobStepState.Failed, error.Message, now);
         }
 
-        Error = error;
+        SetError(error);
         if (retryable && Attempt < MaxAttempts)
         {
             Requeue(backoff, now);
@@ -234,8 +241,8 @@ public sealed class Job
             throw new StateConflictException($"Job {Id} has no expired lease.");
         }
 
-        Error = JobError.Of(RunningStep, "LeaseExpired",
-            $"The host stopped reporting (attempt {Attempt} of {MaxAttempts}); its lease expired.");
+        SetError(JobError.Of(RunningStep, "LeaseExpired",
+            $"The host stopped reporting (attempt {Attempt} of {MaxAttempts}); its lease expired."));
         if (Attempt < MaxAttempts)
         {
             Requeue(backoff, now);
@@ -266,7 +273,7 @@ public sealed class Job
         }
 
         Attempt = 0;
-        Error = null;
+        SetError(null);
         FinishedAt = null;
         StartedAt = null;
         _steps.ForEach(s => s.Reset());
@@ -294,11 +301,18 @@ public sealed class Job
             throw new StateConflictException($"The {Type} job is {State} and cannot be abandoned.");
         }
 
-        Error = error;
+        SetError(error);
         Finish(JobState.Failed, now);
     }
 
     private JobStepKind? RunningStep => _steps.Find(s => s.State == JobStepState.Running)?.Kind;
+
+    private void SetError(JobError? error)
+    {
+        ErrorStep = error?.Step;
+        ErrorCode = error?.Code;
+        ErrorMessage = error?.Message;
+    }
 
     private void Requeue(TimeSpan backoff, DateTimeOffset now)
     {

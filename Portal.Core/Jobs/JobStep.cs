@@ -9,6 +9,9 @@ public sealed class JobStep
     {
     }
 
+    /// <summary>Its place in the job, from 0.</summary>
+    public int Order { get; private set; }
+
     public JobStepKind Kind { get; private set; }
 
     public JobStepState State { get; private set; }
@@ -23,7 +26,7 @@ public sealed class JobStep
 
     public bool IsDone => State is JobStepState.Succeeded or JobStepState.Skipped;
 
-    internal static JobStep Pending(JobStepKind kind) => new() { Kind = kind, State = JobStepState.Pending };
+    internal static JobStep Pending(JobStepKind kind, int order) => new() { Kind = kind, Order = order, State = JobStepState.Pending };
 
     internal void Move(JobStepState state, string? message, DateTimeOffset now)
     {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Fabric;
 using Portal.Core.Gallery;
 using Portal.Core.ShieldingData;
 using Portal.Core.Subscriptions;
@@ -16,6 +17,9 @@ internal sealed class VirtualMachineConfiguration : IEntityTypeConfiguration<Vir
         builder.Property(v => v.Id).ValueGeneratedNever();
         builder.Property(v => v.Name).HasMaxLength(VirtualMachine.NameMaxLength);
         builder.Ignore(v => v.IsLive);
+        builder.Property(v => v.KeyProtector).HasMaxLength(Portal.Core.Shielding.KeyProtectors.KeyProtector.MaxBytes);
+        builder.HasOne<GuardedHost>().WithMany().HasForeignKey(v => v.HostId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(v => new { v.HostId, v.State });
 
         // Usage sums the live VMs of one subscription; this index serves that query.
         builder.HasIndex(v => new { v.SubscriptionId, v.State });

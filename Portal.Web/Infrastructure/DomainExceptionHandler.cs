@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Core.Common;
+using Portal.Core.Jobs;
 using Portal.Core.Quotas;
 using Portal.Core.Shielding;
 
@@ -37,6 +38,12 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
             {
                 Status = StatusCodes.Status409Conflict,
                 Title = "Conflict",
+                Detail = e.Message,
+            },
+            LeaseLostException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Lease lost",
                 Detail = e.Message,
             },
             BadHttpRequestException e => new ProblemDetails
