@@ -7,6 +7,7 @@ using Portal.Web.Features.Fabric;
 using Portal.Web.Features.Plans;
 using Portal.Web.Features.ShieldingData;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.ChangeFeed;
 
 var builder = WebApplication.CreateBuilder(MigrateCommand.WithoutSwitch(args));
 
@@ -15,6 +16,7 @@ builder.AddPortalData(builder.GetDataFolder());
 builder.AddDatabaseStartup();
 builder.AddPortalIdentity();
 builder.AddPortalApi();
+builder.AddChangeFeed();
 builder.AddOffers();
 builder.AddShieldingData();
 builder.AddFabric();

@@ -91,9 +91,18 @@ public sealed class Subscription
         StateChangedAt = now;
     }
 
-    /// <summary>Deletes the subscription for good (from Active or Suspended).</summary>
-    public void Cancel(DateTimeOffset now)
+    /// <summary>
+    /// Deletes the subscription for good (from Active or Suspended); refused while <paramref name="liveVms"/> VMs
+    /// live in it, so no VM is left without a subscription.
+    /// </summary>
+    public void Cancel(int liveVms, DateTimeOffset now)
     {
+        if (liveVms > 0)
+        {
+            throw new StateConflictException(
+                $"Subscription '{DisplayName}' still has {liveVms} VM(s); delete them before cancelling it.");
+        }
+
         State = State switch
         {
             SubscriptionState.Active or SubscriptionState.Suspended => SubscriptionState.Deleted,

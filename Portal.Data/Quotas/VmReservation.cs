@@ -40,27 +40,8 @@ public static class VmReservation
 
         var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == subscription.PlanId, ct);
         var template = await db.VmTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Id == request.TemplateId, ct);
-        if (template is null || !template.IsActive || !plan.OffersTemplate(template.Id))
-        {
-            throw DomainValidationException.For(nameof(request.TemplateId), "Your plan does not offer this template.");
-        }
-
         var size = await db.HardwareProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.HardwareProfileId, ct);
-        if (size is null || !plan.OffersHardwareProfile(size.Id))
-        {
-            throw DomainValidationException.For(nameof(request.HardwareProfileId), "Your plan does not offer this size.");
-        }
-
-        if (request.Shielded && !plan.AllowShieldedVms)
-        {
-            throw new StateConflictException($"Plan '{plan.Name}' does not allow shielded VMs.");
-        }
-
-        if (request.Shielded && !template.IsShieldingCapable)
-        {
-            throw DomainValidationException.For(nameof(request.Shielded),
-                $"Template '{template.Name}' has no signed template disk, so it cannot create a shielded VM.");
-        }
+        VmRules.EnsureAllowed(plan, template, size, request.Shielded);
 
         var vm = VirtualMachine.Create(
             request.TenantId, subscription.Id, request.Name, template.Id, size, request.Shielded, now);

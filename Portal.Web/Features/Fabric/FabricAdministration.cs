@@ -4,13 +4,14 @@ using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Core.Fabric;
 using Portal.Data;
+using Portal.Web.Infrastructure.ChangeFeed;
 
 namespace Portal.Web.Features.Fabric;
 
 /// <summary>What a provider admin does with the fabric: see hosts, issue join tokens, drain, maintain, resume, remove.</summary>
 public sealed class FabricAdministration(
     IDbContextFactory<PortalDbContext> dbFactory,
-    FabricNotifier notifier,
+    IChangeFeed changes,
     IOptions<FabricOptions> options,
     TimeProvider time)
 {
@@ -59,7 +60,7 @@ public sealed class FabricAdministration(
         };
         db.AuditEntries.Add(AuditEntry.Record(actor, verb, $"host:{host.Id} ({host.Name})", null, now));
         await db.SaveChangesAsync(ct);
-        await notifier.NotifyHostChangedAsync(host.Id);
+        await changes.PublishAsync(PortalChange.Host(host.Id));
         return host.ToDto(now, StaleAfter);
 
         string Do(Action<DateTimeOffset> change, string auditAction)

@@ -5,6 +5,7 @@ using Portal.Core.Common;
 using Portal.Core.Fabric;
 using Portal.Core.Fabric.Protocol;
 using Portal.Data;
+using Portal.Web.Infrastructure.ChangeFeed;
 
 namespace Portal.Web.Features.Fabric;
 
@@ -12,7 +13,7 @@ namespace Portal.Web.Features.Fabric;
 public sealed class FabricMembership(
     IDbContextFactory<PortalDbContext> dbFactory,
     IAttestationSignerSource signer,
-    FabricNotifier notifier,
+    IChangeFeed changes,
     TimeProvider time,
     ILogger<FabricMembership> logger)
 {
@@ -68,7 +69,7 @@ public sealed class FabricMembership(
 
         await transaction.CommitAsync(ct);
         logger.LogInformation("Host {HostName} ({HostId}) joined the fabric", host.Name, host.Id);
-        await notifier.NotifyHostChangedAsync(host.Id);
+        await changes.PublishAsync(PortalChange.Host(host.Id));
         return new JoinResponse(host.Id, host.Name, credential);
     }
 
@@ -107,7 +108,7 @@ public sealed class FabricMembership(
         }
 
         await db.SaveChangesAsync(ct);
-        await notifier.NotifyHostChangedAsync(host.Id);
+        await changes.PublishAsync(PortalChange.Host(host.Id));
         return new HeartbeatResponse(host.State, host.AttestationStatus, host.AttestationSubStatus, host.AttestationReason, now);
     }
 }

@@ -4,12 +4,13 @@ using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Core.Fabric;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.ChangeFeed;
 
 namespace Portal.Web.Features.Fabric;
 
 /// <summary>
 /// The provider's view of the guarded hosts. Refreshes itself when a host beats, attests or changes state (through
-/// <see cref="FabricNotifier"/>), and every few seconds so "12 s ago" stays true.
+/// <see cref="IChangeFeed"/>), and every few seconds so "12 s ago" stays true.
 /// </summary>
 public partial class FabricPage
 {
@@ -28,7 +29,7 @@ public partial class FabricPage
     private FabricAdministration Fabric { get; set; } = default!;
 
     [Inject]
-    private FabricNotifier Notifier { get; set; } = default!;
+    private IChangeFeed Changes { get; set; } = default!;
 
     [Inject]
     private TimeProvider Time { get; set; } = default!;
@@ -42,9 +43,6 @@ public partial class FabricPage
     [Inject]
     private CurrentActor CurrentActor { get; set; } = default!;
 
-    [Inject]
-    private ILogger<FabricPage> Logger { get; set; } = default!;
-
     protected override async Task OnInitializedAsync()
     {
         _actor = await CurrentActor.GetAsync();
@@ -55,7 +53,7 @@ public partial class FabricPage
     {
         if (firstRender && RendererInfo.IsInteractive)
         {
-            _subscription = Notifier.Subscribe(OnHostChanged);
+            _subscription = Changes.Subscribe(ChangeAudience.Provider, OnChange);
             _timer = Time.CreateTimer(_ => _ = InvokeAsync(StateHasChanged), null, Tick, Tick);
         }
     }
@@ -73,9 +71,9 @@ public partial class FabricPage
 
     // Called on the heartbeat's thread: hand the work to the circuit and return at once, so a slow browser never
     // slows a host's heartbeat. Changes arriving during a reload are picked up by it or by the next one.
-    private Task OnHostChanged(Guid hostId)
+    private Task OnChange(PortalChange change)
     {
-        if (Interlocked.Exchange(ref _reloading, 1) == 0)
+        if (change.Kind == ChangeKind.Host && Interlocked.Exchange(ref _reloading, 1) == 0)
         {
             _ = InvokeAsync(ReloadAsync);
         }
@@ -91,9 +89,10 @@ public partial class FabricPage
             await LoadAsync();
             StateHasChanged();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            Logger.LogWarning(e, "The Fabric view could not refresh");
+            // Nobody awaits this reload: hand the failure to the circuit so it shows, like one in a lifecycle method.
+            await DispatchExceptionAsync(e);
         }
     }
 

@@ -28,7 +28,6 @@ public static class FabricSetup
 
         builder.Services.AddHttpClient(HgsAttestationSignerSource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton<IAttestationSignerSource, HgsAttestationSignerSource>();
-        builder.Services.AddSingleton<FabricNotifier>();
         builder.Services.AddScoped<FabricMembership>();
         builder.Services.AddScoped<FabricAdministration>();
         builder.AddSimulatedFabric();

@@ -120,16 +120,7 @@ public sealed class SubscriptionService(IDbContextFactory<PortalDbContext> dbFac
 
     /// <summary>Cancels for good; refused while VMs live in it, so no VM is left without a subscription.</summary>
     public Task<SubscriptionDto> CancelAsync(Guid id, AuditActor actor, CancellationToken ct) =>
-        ChangeStateAsync(id, "subscription.cancelled", (s, liveVms, now) =>
-        {
-            if (liveVms > 0)
-            {
-                throw new StateConflictException(
-                    $"Subscription '{s.DisplayName}' still has {liveVms} VM(s); delete them before cancelling it.");
-            }
-
-            s.Cancel(now);
-        }, actor, ct);
+        ChangeStateAsync(id, "subscription.cancelled", (s, liveVms, now) => s.Cancel(liveVms, now), actor, ct);
 
     private async Task<SubscriptionDto> CreateAsync(
         PortalDbContext db, Guid tenantId, Plan plan, string? displayName, string? invitationCode, bool byAdmin,

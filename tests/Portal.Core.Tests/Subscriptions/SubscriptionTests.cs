@@ -22,7 +22,7 @@ public class SubscriptionTests
                 subscription.Suspend(_time.GetUtcNow());
                 break;
             case SubscriptionState.Deleted:
-                subscription.Cancel(_time.GetUtcNow());
+                subscription.Cancel(liveVms: 0, _time.GetUtcNow());
                 break;
         }
 
@@ -132,7 +132,7 @@ public class SubscriptionTests
     {
         var subscription = SubscriptionIn(state);
 
-        subscription.Cancel(_time.GetUtcNow());
+        subscription.Cancel(liveVms: 0, _time.GetUtcNow());
 
         Assert.Equal(SubscriptionState.Deleted, subscription.State);
     }
@@ -142,9 +142,22 @@ public class SubscriptionTests
     {
         var subscription = SubscriptionIn(SubscriptionState.Deleted);
 
-        var ex = Assert.Throws<StateConflictException>(() => subscription.Cancel(_time.GetUtcNow()));
+        var ex = Assert.Throws<StateConflictException>(() => subscription.Cancel(liveVms: 0, _time.GetUtcNow()));
 
         Assert.Equal("Subscription 'Production' has already been deleted.", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(SubscriptionState.Active)]
+    [InlineData(SubscriptionState.Suspended)]
+    public void Cancel_WithLiveVms_IsRefusedWithTheCountAndStaysAsItWas(SubscriptionState state)
+    {
+        var subscription = SubscriptionIn(state);
+
+        var ex = Assert.Throws<StateConflictException>(() => subscription.Cancel(liveVms: 2, _time.GetUtcNow()));
+
+        Assert.Equal("Subscription 'Production' still has 2 VM(s); delete them before cancelling it.", ex.Message);
+        Assert.Equal(state, subscription.State);
     }
 
     [Fact]

@@ -1,0 +1,11 @@
+namespace Portal.Web.Infrastructure.ChangeFeed;
+
+/// <summary>What kind of thing changed; <see cref="PortalChange.Id"/> is that thing's id.</summary>
+public enum ChangeKind
+{
+    Host,
+    VirtualMachine,
+    Job,
+    ShieldingData,
+    Subscription,
+}
