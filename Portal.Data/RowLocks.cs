@@ -22,4 +22,11 @@ public static class RowLocks
                 .SqlQuery<Guid>($"SELECT \"Id\" AS \"Value\" FROM tenants WHERE \"Id\" = {tenantId} FOR UPDATE")
                 .ToListAsync(ct)
             : Task.CompletedTask;
+
+    public static Task LockVmAsync(this PortalDbContext db, Guid vmId, CancellationToken ct) =>
+        db.Database.IsNpgsql()
+            ? db.Database
+                .SqlQuery<Guid>($"SELECT \"Id\" AS \"Value\" FROM virtual_machines WHERE \"Id\" = {vmId} FOR UPDATE")
+                .ToListAsync(ct)
+            : Task.CompletedTask;
 }

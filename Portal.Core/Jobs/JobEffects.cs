@@ -24,7 +24,7 @@ public static class JobEffects
                 break;
             case JobState.Queued when job.Type == JobType.Create:
                 // Not built anywhere yet: the next placement may choose another host.
-                vm.ReleaseHost();
+                vm.RetryCreation();
                 break;
             case JobState.Queued:
             case JobState.Placing:

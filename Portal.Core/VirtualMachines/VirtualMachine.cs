@@ -109,12 +109,21 @@ public sealed class VirtualMachine
         HostId = hostId;
     }
 
-    /// <summary>The create job went back to the queue: the VM is not built anywhere yet.</summary>
-    public void ReleaseHost()
+    /// <summary>
+    /// The create job went back to the queue (a lost lease, a retry, or a failed creation restarted): the VM is not built
+    /// anywhere yet and is Provisioning again.
+    /// </summary>
+    public void RetryCreation()
     {
-        if (State == VmState.Provisioning)
+        if (State is not (VmState.Provisioning or VmState.Failed))
         {
-            HostId = null;
+            throw new StateConflictException($"VM '{Name}' is {State}; only a VM being created can be created again.");
+        }
+
+        HostId = null;
+        if (State == VmState.Failed)
+        {
+            MoveTo(VmState.Provisioning, StateChangedAt, true);
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
+using Portal.Core.Jobs;
 using Portal.Core.Quotas;
 using Portal.Core.VirtualMachines;
 
@@ -13,14 +14,21 @@ namespace Portal.Data.Quotas;
 public static class VmReservation
 {
     /// <summary>
-    /// Writes the VM in Provisioning, with its audit record, or throws <see cref="QuotaExceededException"/> with the
-    /// numbers (<see cref="NotFoundException"/> for another tenant's subscription, <see cref="StateConflictException"/>
-    /// for a suspended tenant or subscription or an offering the plan lacks).
+    /// Writes the VM in Provisioning, its create job and its audit record in one transaction, or throws
+    /// <see cref="QuotaExceededException"/> with the numbers (<see cref="NotFoundException"/> for another tenant's
+    /// subscription or shielding data, <see cref="DomainValidationException"/> for an offering the plan lacks or
+    /// shielding data that does not fit, <see cref="StateConflictException"/> for a suspended tenant or subscription).
+    /// A request repeating an earlier Idempotency-Key gets the earlier VM and job back, changing nothing.
     /// </summary>
-    public static async Task<VirtualMachine> ReserveAsync(
+    public static async Task<VmReservation.Result> ReserveAsync(
         PortalDbContext db, VmReservationRequest request, AuditActor actor, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var idempotencyKey = request.IdempotencyKey is null ? null : Job.ValidateIdempotencyKey(request.IdempotencyKey);
+        if (await EarlierAsync(db, request.TenantId, idempotencyKey, ct) is { } earlier)
+        {
+            return earlier;
+        }
 
         // On SQLite this begins IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken here, so
         // writers run one at a time and wait (busy timeout) instead of failing with "database is locked".
@@ -43,16 +51,58 @@ public static class VmReservation
         var size = await db.HardwareProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.HardwareProfileId, ct);
         VmRules.EnsureAllowed(plan, template, size, request.Shielded);
 
+        var shieldingData = request.ShieldingDataId is { } shieldingDataId
+            ? await db.ShieldingData.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shieldingDataId && s.TenantId == request.TenantId, ct)
+                ?? throw new NotFoundException("Shielding data", shieldingDataId)
+            : null;
+        VmRules.EnsureShieldingDataFits(request.Shielded, shieldingData, template, request.FabricGuardianThumbprint);
+
         var vm = VirtualMachine.Create(
-            request.TenantId, subscription.Id, request.Name, template.Id, size, request.Shielded, now);
+            request.TenantId, subscription.Id, request.Name, template.Id, size, request.Shielded, now,
+            shieldingData?.Id, shieldingData?.Policy);
         var quota = subscription.EffectiveQuota(plan, await db.AddOnsHeldByAsync([subscription], ct));
         var used = await db.LiveUsageAsync(subscription.Id, ct);
         QuotaCheck.EnsureWithinQuota(quota, used, vm.Resources);
 
+        var job = Job.Create(JobType.Create, vm, actor.Name, idempotencyKey, now);
         db.VirtualMachines.Add(vm);
-        db.AuditEntries.Add(AuditEntry.Record(actor, "vm.reserved", $"vm:{vm.Id} ({vm.Name})", vm.TenantId, now));
-        await db.SaveChangesAsync(ct);
+        db.Jobs.Add(job);
+        db.AuditEntries.Add(AuditEntry.Record(actor, "vm.created",
+            $"vm:{vm.Id} ({vm.Name}){(vm.Shielded ? $" shielded ({vm.Policy})" : "")} job:{job.Id}", vm.TenantId, now));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (idempotencyKey is not null && e.IsUniqueViolation())
+        {
+            // The same key raced us and won: answer with its VM, as a replay would.
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return await EarlierAsync(db, request.TenantId, idempotencyKey, ct)
+                ?? throw new StateConflictException("A request with this Idempotency-Key is already being handled.");
+        }
+
         await transaction.CommitAsync(ct);
-        return vm;
+        return new Result(vm, job, Replayed: false);
     }
+
+    private static async Task<Result?> EarlierAsync(PortalDbContext db, Guid tenantId, string? idempotencyKey, CancellationToken ct)
+    {
+        if (idempotencyKey is null)
+        {
+            return null;
+        }
+
+        var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.TenantId == tenantId && j.IdempotencyKey == idempotencyKey, ct);
+        if (job is null)
+        {
+            return null;
+        }
+
+        var vm = await db.VirtualMachines.AsNoTracking().SingleAsync(v => v.Id == job.VmId, ct);
+        return new Result(vm, job, Replayed: true);
+    }
+
+    /// <summary>The VM and its create job; <paramref name="Replayed"/> when an earlier request with the same key made them.</summary>
+    public sealed record Result(VirtualMachine Vm, Job Job, bool Replayed);
 }

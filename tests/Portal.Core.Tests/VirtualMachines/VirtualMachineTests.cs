@@ -1,6 +1,8 @@
 using Portal.Core.Common;
 using Portal.Core.Gallery;
+using Portal.Core.Jobs;
 using Portal.Core.Quotas;
+using Portal.Core.Shielding.DataFiles;
 using Portal.Core.VirtualMachines;
 
 namespace Portal.Core.Tests.VirtualMachines;
@@ -27,22 +29,128 @@ public sealed class VirtualMachineTests
     {
         var vm = VirtualMachine.Create(Guid.NewGuid(), Guid.NewGuid(), "web-1", Guid.NewGuid(),
             HardwareProfile.Create("Small", 1, 2, 20, null, Now), false, Now);
-        vm.MarkRunning(Now);
+        vm.Complete(JobType.Create, Now);
 
         vm.MarkDeleted(Now);
 
         Assert.False(vm.IsLive);
         Assert.Throws<StateConflictException>(() => vm.MarkDeleted(Now));
-        Assert.Throws<StateConflictException>(() => vm.MarkRunning(Now));
+        Assert.Throws<StateConflictException>(() => vm.Complete(JobType.Start, Now));
     }
 
     [Fact]
-    public void MarkStopped_FromProvisioning_IsRefused()
+    public void ShutDownCompleted_FromProvisioning_IsRefused()
     {
         var vm = VirtualMachine.Create(Guid.NewGuid(), Guid.NewGuid(), "web-1", Guid.NewGuid(),
             HardwareProfile.Create("Small", 1, 2, 20, null, Now), false, Now);
 
-        Assert.Throws<StateConflictException>(() => vm.MarkStopped(Now));
+        Assert.Throws<StateConflictException>(() => vm.Complete(JobType.ShutDown, Now));
+    }
+
+    [Theory]
+    [InlineData(VmState.Running, JobType.ShutDown, true)]
+    [InlineData(VmState.Running, JobType.TurnOff, true)]
+    [InlineData(VmState.Running, JobType.Restart, true)]
+    [InlineData(VmState.Running, JobType.Start, false)]
+    [InlineData(VmState.Stopped, JobType.Start, true)]
+    [InlineData(VmState.Stopped, JobType.ShutDown, false)]
+    [InlineData(VmState.Stopped, JobType.Delete, true)]
+    [InlineData(VmState.Provisioning, JobType.Delete, false)]
+    [InlineData(VmState.Provisioning, JobType.Start, false)]
+    [InlineData(VmState.Failed, JobType.Delete, true)]
+    [InlineData(VmState.Failed, JobType.Start, false)]
+    public void EnsureCanRun_AllowsOnlyWhatTheStateAllows(VmState state, JobType type, bool allowed)
+    {
+        var vm = InState(state);
+
+        var refusal = Record.Exception(() => vm.EnsureCanRun(type));
+
+        if (allowed)
+        {
+            Assert.Null(refusal);
+        }
+        else
+        {
+            Assert.Contains($"is {state}", Assert.IsType<StateConflictException>(refusal).Message);
+        }
+    }
+
+    [Fact]
+    public void AttachKeyProtector_SameTwiceIsFine_ADifferentOneIsRefused()
+    {
+        var vm = Shielded(ShieldingPolicy.Shielded);
+
+        vm.AttachKeyProtector([1, 2, 3]);
+        vm.AttachKeyProtector([1, 2, 3]);
+
+        Assert.Throws<StateConflictException>(() => vm.AttachKeyProtector([9, 9, 9]));
+        Assert.Equal([1, 2, 3], vm.KeyProtector);
+    }
+
+    [Fact]
+    public void AttachKeyProtector_ToARegularVm_IsRefused()
+    {
+        var vm = InState(VmState.Provisioning);
+
+        Assert.Throws<StateConflictException>(() => vm.AttachKeyProtector([1]));
+    }
+
+    [Fact]
+    public void Console_IsRefusedForTheShieldedPolicyOnly()
+    {
+        Assert.Contains("console access is refused", Assert.Throws<StateConflictException>(
+            () => Shielded(ShieldingPolicy.Shielded).EnsureConsoleAllowed()).Message);
+        Shielded(ShieldingPolicy.EncryptionSupported).EnsureConsoleAllowed();
+        InState(VmState.Running).EnsureConsoleAllowed();
+    }
+
+    [Fact]
+    public void Create_ShieldedWithoutPolicy_IsRefused()
+    {
+        Assert.Throws<DomainValidationException>(() => VirtualMachine.Create(Guid.NewGuid(), Guid.NewGuid(), "a", Guid.NewGuid(),
+            HardwareProfile.Create("Small", 1, 2, 20, null, Now), true, Now, Guid.NewGuid(), policy: null));
+    }
+
+    [Fact]
+    public void RetryCreation_BringsAFailedVmBackToProvisioningWithoutAHost()
+    {
+        var vm = InState(VmState.Provisioning);
+        vm.AssignHost(Guid.NewGuid());
+        vm.MarkFailed(Now);
+
+        vm.RetryCreation();
+
+        Assert.Equal(VmState.Provisioning, vm.State);
+        Assert.Null(vm.HostId);
+    }
+
+    private static VirtualMachine Shielded(ShieldingPolicy policy) => VirtualMachine.Create(Guid.NewGuid(), Guid.NewGuid(), "s", Guid.NewGuid(),
+        HardwareProfile.Create("Small", 1, 2, 20, null, Now), true, Now, Guid.NewGuid(), policy);
+
+    private static VirtualMachine InState(VmState state)
+    {
+        var vm = VirtualMachine.Create(Guid.NewGuid(), Guid.NewGuid(), "web-1", Guid.NewGuid(),
+            HardwareProfile.Create("Small", 1, 2, 20, null, Now), false, Now);
+        switch (state)
+        {
+            case VmState.Running:
+                vm.Complete(JobType.Create, Now);
+                break;
+            case VmState.Stopped:
+                vm.Complete(JobType.Create, Now);
+                vm.Complete(JobType.ShutDown, Now);
+                break;
+            case VmState.Failed:
+                vm.MarkFailed(Now);
+                break;
+            case VmState.Deleted:
+                vm.MarkDeleted(Now);
+                break;
+            case VmState.Provisioning:
+                break;
+        }
+
+        return vm;
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using Portal.Core.Common;
 using Portal.Core.Gallery;
 using Portal.Core.Plans;
 using Portal.Core.Quotas;
+using Portal.Core.Shielding.DataFiles;
+using Portal.Core.ShieldingData;
 using Portal.Core.Tests.Shielding;
 using Portal.Core.VirtualMachines;
 
@@ -110,15 +112,69 @@ public class VmRulesTests
     }
 
     [Fact]
-    public void EnsureAllowed_ShieldedOnPlanWithoutShielding_IsAConflictNamingThePlan()
+    public void EnsureAllowed_ShieldedOnPlanWithoutShielding_IsRefusedNamingThePlan()
     {
         var (template, size) = (NewTemplate(signed: true), NewSize());
 
-        var ex = Assert.Throws<StateConflictException>(() =>
+        var ex = Assert.Throws<DomainValidationException>(() =>
             VmRules.EnsureAllowed(PlanOffering(template, size, allowShielded: false), template, size, shielded: true));
 
-        Assert.Equal("Plan 'Gold' does not allow shielded VMs.", ex.Message);
+        AssertSingleError(ex, "Shielded", "Plan 'Gold' does not allow shielded VMs.");
     }
+
+    [Fact]
+    public void EnsureShieldingDataFits_TrustedFileNamingThisFabric_Passes()
+    {
+        Assert.Null(Record.Exception(() => VmRules.EnsureShieldingDataFits(
+            true, Stored(), NewTemplate(signed: true), TestGuardians.Fabric.PublicKeys.EncryptionThumbprint)));
+    }
+
+    [Fact]
+    public void EnsureShieldingDataFits_ShieldedWithoutAFile_IsRefused()
+    {
+        var ex = Assert.Throws<DomainValidationException>(() => VmRules.EnsureShieldingDataFits(
+            true, null, NewTemplate(signed: true), TestGuardians.Fabric.PublicKeys.EncryptionThumbprint));
+
+        AssertSingleError(ex, "ShieldingDataId", "A shielded VM needs one of your shielding data files: choose one.");
+    }
+
+    [Fact]
+    public void EnsureShieldingDataFits_RegularVmWithAFile_IsRefused()
+    {
+        Assert.Throws<DomainValidationException>(() => VmRules.EnsureShieldingDataFits(
+            false, Stored(), NewTemplate(signed: true), TestGuardians.Fabric.PublicKeys.EncryptionThumbprint));
+    }
+
+    [Fact]
+    public void EnsureShieldingDataFits_FileThatDoesNotTrustTheTemplate_NamesTheReason()
+    {
+        var other = VmTemplate.Create("Other", OsFamily.Windows, "2025", 2, "ws2025.vhdx", 127, null, null, Now);
+        other.AttachCatalog(TestGuardians.SignCatalog(TestGuardians.DiskBytes, "Another-Disk", new Version(1, 0)));
+
+        var ex = Assert.Throws<DomainValidationException>(() => VmRules.EnsureShieldingDataFits(
+            true, Stored(), other, TestGuardians.Fabric.PublicKeys.EncryptionThumbprint));
+
+        Assert.Contains("does not trust template 'Other'", ex.Errors["ShieldingDataId"][0]);
+        Assert.Contains("\"Another-Disk\" 1.0.0.0", ex.Errors["ShieldingDataId"][0]);
+    }
+
+    [Fact]
+    public void EnsureShieldingDataFits_FileWithoutThisFabricsGuardian_IsRefused()
+    {
+        var ex = Assert.Throws<DomainValidationException>(() => VmRules.EnsureShieldingDataFits(
+            true, Stored(), NewTemplate(signed: true), TestGuardians.Stranger.PublicKeys.EncryptionThumbprint));
+
+        Assert.Contains("does not list this fabric's guardian", ex.Errors["ShieldingDataId"][0]);
+    }
+
+    [Fact]
+    public void EnsureShieldingDataFits_FabricGuardianUnknown_IsAConflict()
+    {
+        Assert.Throws<StateConflictException>(() => VmRules.EnsureShieldingDataFits(true, Stored(), NewTemplate(signed: true), null));
+    }
+
+    private static StoredShieldingData Stored() => StoredShieldingData.Create(
+        Guid.NewGuid(), "web", null, ShieldingDataFile.Read(TestGuardians.ValidPdk), null, "tenant", Now);
 
     [Fact]
     public void EnsureAllowed_ShieldedFromUnsignedTemplate_IsRefusedNamingShielded()
