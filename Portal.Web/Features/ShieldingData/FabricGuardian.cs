@@ -18,13 +18,3 @@ public sealed class FabricGuardian(byte[] metadata, GuardianPublicKeys publicKey
     /// <summary>The guardian metadata (JSON, UTF-8) exactly as tenants download it.</summary>
     public byte[] Metadata => (byte[])_metadata.Clone();
 }
-
-/// <summary>
-/// Where the portal learns this fabric's guardian. Today a configured metadata file; the Host Guardian Service will
-/// provide one of its own. Either way the portal only ever sees public keys.
-/// </summary>
-public interface IFabricGuardianSource
-{
-    /// <summary>This fabric's guardian, or null when none is configured yet.</summary>
-    Task<FabricGuardian?> GetAsync(CancellationToken ct);
-}

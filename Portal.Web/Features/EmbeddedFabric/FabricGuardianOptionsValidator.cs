@@ -2,18 +2,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Shielding;
 using Portal.Core.Shielding.Guardians;
 
-namespace Portal.Web.Features.ShieldingData;
-
-public sealed class FabricGuardianOptions
-{
-    public const string SectionName = "Fabric";
-
-    /// <summary>
-    /// Path of this fabric's guardian metadata (<c>tenantportal guardian export</c>, or HGS's export); relative paths
-    /// start at the content root. Empty: no guardian yet, and the shielding data page says so.
-    /// </summary>
-    public string? GuardianMetadataFile { get; set; }
-}
+namespace Portal.Web.Features.EmbeddedFabric;
 
 /// <summary>A configured guardian file that is missing or not valid guardian metadata stops start-up, saying which.</summary>
 internal sealed class FabricGuardianOptionsValidator(IHostEnvironment environment) : IValidateOptions<FabricGuardianOptions>

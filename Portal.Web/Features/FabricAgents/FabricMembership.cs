@@ -7,7 +7,7 @@ using Portal.Core.Fabric.Protocol;
 using Portal.Data;
 using Portal.Web.Infrastructure.ChangeFeed;
 
-namespace Portal.Web.Features.Fabric;
+namespace Portal.Web.Features.FabricAgents;
 
 /// <summary>The agent side of the fabric: hosts joining with a one-time token, and their heartbeats.</summary>
 public sealed class FabricMembership(

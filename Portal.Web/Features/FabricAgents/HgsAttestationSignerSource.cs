@@ -1,15 +1,9 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Portal.Web.Features.Fabric;
 
-namespace Portal.Web.Features.Fabric;
-
-/// <summary>Where the portal gets HGS's attestation signer public key, to verify hosts' health certificates.</summary>
-public interface IAttestationSignerSource
-{
-    /// <summary>The signer's DER SubjectPublicKeyInfo, or null when HGS cannot be asked right now.</summary>
-    ValueTask<byte[]?> GetAsync(CancellationToken ct);
-}
+namespace Portal.Web.Features.FabricAgents;
 
 /// <summary>
 /// The pinned key from configuration, or the one HGS publishes at <c>GET /hgs/v1/attestation-signer</c>, cached for a

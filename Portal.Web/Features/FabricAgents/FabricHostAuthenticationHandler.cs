@@ -7,7 +7,7 @@ using Portal.Core.Fabric;
 using Portal.Data;
 using Portal.Web.Infrastructure;
 
-namespace Portal.Web.Features.Fabric;
+namespace Portal.Web.Features.FabricAgents;
 
 /// <summary>
 /// Authenticates a guarded host's agent by its credential (<c>Authorization: Bearer tphc_…</c>), looked up by hash.

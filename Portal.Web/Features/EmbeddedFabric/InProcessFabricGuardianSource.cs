@@ -2,7 +2,7 @@ using Portal.Core.Shielding.Guardians;
 using Portal.HostGuardian.Keys;
 using Portal.Web.Features.ShieldingData;
 
-namespace Portal.Web.Features.Fabric;
+namespace Portal.Web.Features.EmbeddedFabric;
 
 /// <summary>The in-process HGS's guardian, as public metadata only: the same file tenants would download from HGS.</summary>
 internal sealed class InProcessFabricGuardianSource(HgsKeys keys) : IFabricGuardianSource

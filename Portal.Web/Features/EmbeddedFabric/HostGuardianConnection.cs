@@ -1,8 +1,9 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Portal.HostGuardian;
+using Portal.Web.Features.Fabric;
 using Portal.Web.Features.ShieldingData;
 
-namespace Portal.Web.Features.Fabric;
+namespace Portal.Web.Features.EmbeddedFabric;
 
 /// <summary>
 /// How the portal reaches the Host Guardian Service. The embedded default (simulated hosts, no <c>Fabric:HgsUrl</c>)
@@ -10,25 +11,39 @@ namespace Portal.Web.Features.Fabric;
 /// master key. With <c>Fabric:HgsUrl</c> HGS is its own service. Either way the portal reads only the guardian's public
 /// metadata — unless a metadata file is configured, which then wins.
 /// </summary>
-public static class HostGuardianConnection
+internal static class HostGuardianConnection
 {
     public static WebApplicationBuilder AddHostGuardianConnection(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        builder.Services.AddOptions<FabricGuardianOptions>()
+            .BindConfiguration(FabricGuardianOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FabricGuardianOptions>, FabricGuardianOptionsValidator>();
+
         var metadataFileConfigured = !string.IsNullOrWhiteSpace(
             configuration[$"{FabricGuardianOptions.SectionName}:{nameof(FabricGuardianOptions.GuardianMetadataFile)}"]);
-
         if (IsEmbedded(configuration))
         {
             builder.AddHostGuardianService();
-            if (!metadataFileConfigured)
-            {
-                builder.Services.Replace(ServiceDescriptor.Singleton<IFabricGuardianSource, InProcessFabricGuardianSource>());
-            }
         }
-        else if (HgsUrl(configuration) is not null && !metadataFileConfigured)
+
+        if (metadataFileConfigured)
         {
-            builder.Services.Replace(ServiceDescriptor.Singleton<IFabricGuardianSource, HgsFabricGuardianSource>());
+            builder.Services.AddSingleton<IFabricGuardianSource, ConfiguredFabricGuardianSource>();
+        }
+        else if (IsEmbedded(configuration))
+        {
+            builder.Services.AddSingleton<IFabricGuardianSource, InProcessFabricGuardianSource>();
+        }
+        else if (HgsUrl(configuration) is not null)
+        {
+            builder.Services.AddSingleton<IFabricGuardianSource, HgsFabricGuardianSource>();
+        }
+        else
+        {
+            // No guardian yet: the source answers null and the shielding data page says so.
+            builder.Services.AddSingleton<IFabricGuardianSource, ConfiguredFabricGuardianSource>();
         }
 
         return builder;
@@ -45,7 +60,7 @@ public static class HostGuardianConnection
     }
 
     private static bool IsEmbedded(IConfiguration configuration) =>
-        FabricSetup.SimulatedHostCount(configuration) > 0 && HgsUrl(configuration) is null;
+        EmbeddedFabricSetup.SimulatedHostCount(configuration) > 0 && HgsUrl(configuration) is null;
 
     private static string? HgsUrl(IConfiguration configuration) =>
         configuration[$"{FabricOptions.SectionName}:{nameof(FabricOptions.HgsUrl)}"] is { Length: > 0 } url ? url : null;

@@ -7,10 +7,11 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Attestation;
 using Portal.Core.Fabric;
 using Portal.Core.Fabric.Protocol;
+using Portal.Web.Tests.Fabric;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Offers;
 
-namespace Portal.Web.Tests.Fabric;
+namespace Portal.Web.Tests.FabricAgents;
 
 public sealed class FabricAgentApiTests(FabricTestApp app) : IClassFixture<FabricTestApp>
 {

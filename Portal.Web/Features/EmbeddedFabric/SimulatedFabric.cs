@@ -10,8 +10,10 @@ using Portal.Data;
 using Portal.HostAgent;
 using Portal.HostAgent.Attestation;
 using Portal.HostAgent.Fabric;
+using Portal.Web.Features.Fabric;
+using Portal.Web.Features.FabricAgents;
 
-namespace Portal.Web.Features.Fabric;
+namespace Portal.Web.Features.EmbeddedFabric;
 
 /// <summary>Where the embedded simulated hosts live and how many there are.</summary>
 public sealed record SimulatedFabricSettings(int Count, string HostsFolder);

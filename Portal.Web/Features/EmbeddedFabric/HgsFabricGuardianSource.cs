@@ -2,9 +2,11 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Attestation.Protocol;
 using Portal.Core.Shielding;
 using Portal.Core.Shielding.Guardians;
+using Portal.Web.Features.Fabric;
+using Portal.Web.Features.FabricAgents;
 using Portal.Web.Features.ShieldingData;
 
-namespace Portal.Web.Features.Fabric;
+namespace Portal.Web.Features.EmbeddedFabric;
 
 /// <summary>
 /// Fetches the guardian metadata from the Host Guardian Service at <c>Fabric:HgsUrl</c>, keeping it for a while:

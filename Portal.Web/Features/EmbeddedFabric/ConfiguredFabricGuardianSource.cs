@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Portal.Core.Shielding.Guardians;
+using Portal.Web.Features.ShieldingData;
 
-namespace Portal.Web.Features.ShieldingData;
+namespace Portal.Web.Features.EmbeddedFabric;
 
 /// <summary>
 /// Reads the guardian metadata file named by <c>Fabric:GuardianMetadataFile</c>. The file is re-read when it changes,
