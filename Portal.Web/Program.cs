@@ -6,8 +6,10 @@ using Portal.Web.Features.Audit;
 using Portal.Web.Features.EmbeddedFabric;
 using Portal.Web.Features.Fabric;
 using Portal.Web.Features.FabricAgents;
+using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Plans;
 using Portal.Web.Features.ShieldingData;
+using Portal.Web.Features.VirtualMachines;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.ChangeFeed;
 
@@ -24,6 +26,8 @@ builder.AddShieldingData();
 builder.AddFabric();
 builder.AddFabricAgents();
 builder.AddEmbeddedFabric();
+builder.AddVirtualMachines();
+builder.AddFabricController();
 builder.AddAudit();
 builder.AddPortalUi();
 
@@ -45,6 +49,8 @@ app.MapOffersApi();
 app.MapShieldingDataEndpoints();
 app.MapFabricAdminApi();
 app.MapFabricAgentApi();
+app.MapVirtualMachineApi();
+app.MapJobApi();
 app.MapEmbeddedFabric();
 app.MapAuditEndpoints();
 app.MapPortalUi();

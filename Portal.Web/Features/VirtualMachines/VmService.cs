@@ -1,34 +1,100 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Auditing;
+using Portal.Core.Common;
+using Portal.Core.Jobs;
 using Portal.Core.VirtualMachines;
 using Portal.Data;
+using Portal.Data.Jobs;
 using Portal.Data.Quotas;
+using Portal.Web.Features.Jobs;
+using Portal.Web.Features.ShieldingData;
+using Portal.Web.Infrastructure.ChangeFeed;
 
 namespace Portal.Web.Features.VirtualMachines;
 
 /// <summary>
-/// A tenant's VMs as far as quotas go: creating one reserves its quota atomically and leaves it Provisioning.
-/// The job that builds it on a host arrives with the VM lifecycle.
+/// A tenant's VMs: creating one reserves its quota and queues its create job in one transaction; every other operation
+/// queues a job for the VM's host. One job at a time per VM. Another tenant's VM reads as not found.
 /// </summary>
-public sealed class VmService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+public sealed class VmService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    IFabricGuardianSource fabricGuardian,
+    IChangeFeed changes,
+    TimeProvider time)
 {
-    public async Task<IReadOnlyList<VmDto>> ListAsync(Guid tenantId, CancellationToken ct)
+    public async Task<IReadOnlyList<VmDto>> ListAsync(Guid tenantId, Guid? subscriptionId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var vms = await db.VirtualMachines.AsNoTracking()
-            .Where(v => v.TenantId == tenantId && v.State != VmState.Deleted)
-            .OrderBy(v => v.Name)
-            .ToListAsync(ct);
-        return [.. vms.Select(v => v.ToDto())];
+        var vms = db.VirtualMachines.AsNoTracking().OwnedBy(tenantId).Live();
+        if (subscriptionId is { } id)
+        {
+            if (!await db.Subscriptions.AnyAsync(s => s.Id == id && s.TenantId == tenantId, ct))
+            {
+                throw new NotFoundException("Subscription", id);
+            }
+
+            vms = vms.Where(v => v.SubscriptionId == id);
+        }
+
+        return await db.ToDtosAsync(await vms.OrderBy(v => v.Name).ToListAsync(ct), ct);
     }
 
-    public async Task<VmDto> CreateAsync(Guid tenantId, CreateVmRequest request, AuditActor actor, CancellationToken ct)
+    public async Task<VmDto> GetAsync(Guid tenantId, Guid vmId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var vm = await VmReservation.ReserveAsync(db,
+        var vm = await db.VirtualMachines.AsNoTracking().OwnedBy(tenantId).Live().SingleOrDefaultAsync(v => v.Id == vmId, ct)
+            ?? throw new NotFoundException("VM", vmId);
+        return (await db.ToDtosAsync([vm], ct))[0];
+    }
+
+    /// <summary>Reserves quota and queues the create job; the same Idempotency-Key twice answers with the first VM.</summary>
+    public async Task<(VmDto Vm, Guid JobId, bool Replayed)> CreateAsync(
+        Guid tenantId, CreateVmRequest request, string? idempotencyKey, AuditActor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var guardian = request.Shielded ? await fabricGuardian.GetAsync(ct) : null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var reserved = await VmReservation.ReserveAsync(db,
             new VmReservationRequest(tenantId, request.SubscriptionId, request.Name ?? "", request.TemplateId,
-                request.HardwareProfileId, request.Shielded),
+                request.HardwareProfileId, request.Shielded, request.ShieldingDataId, guardian?.EncryptionThumbprint, idempotencyKey),
             actor, time.GetUtcNow(), ct);
-        return vm.ToDto();
+        if (!reserved.Replayed)
+        {
+            await changes.PublishAsync(new PortalChange(ChangeKind.VirtualMachine, reserved.Vm.Id, tenantId), ct);
+            await changes.PublishAsync(new PortalChange(ChangeKind.Job, reserved.Job.Id, tenantId), ct);
+        }
+
+        return ((await db.ToDtosAsync([reserved.Vm], ct))[0], reserved.Job.Id, reserved.Replayed);
+    }
+
+    /// <summary>Queues start, shut down, turn off, restart or delete; refused while another job for the VM is unfinished.</summary>
+    public async Task<JobDto> RequestAsync(Guid tenantId, Guid vmId, JobType type, AuditActor actor, CancellationToken ct)
+    {
+        var job = await JobRequests.QueueAsync(dbFactory, vmId, type, actor, time.GetUtcNow(), tenantId, ct);
+        await changes.PublishAsync(new PortalChange(ChangeKind.Job, job.Id, tenantId), ct);
+        await changes.PublishAsync(new PortalChange(ChangeKind.VirtualMachine, vmId, tenantId), ct);
+        return job;
+    }
+
+    public async Task<IReadOnlyList<JobDto>> JobsAsync(Guid tenantId, Guid vmId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var vm = await db.VirtualMachines.AsNoTracking().OwnedBy(tenantId).SingleOrDefaultAsync(v => v.Id == vmId, ct)
+            ?? throw new NotFoundException("VM", vmId);
+        var jobs = await db.Jobs.AsNoTracking().Where(j => j.VmId == vmId).OrderByDescending(j => j.CreatedAt).Take(50).ToListAsync(ct);
+        return [.. jobs.Select(j => j.ToDto(vm.Name))];
+    }
+
+    /// <summary>
+    /// Console access: refused for a VM under the Shielded policy; other VMs would get one where the host offers it —
+    /// no host driver offers a console yet.
+    /// </summary>
+    public async Task EnsureConsoleAsync(Guid tenantId, Guid vmId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var vm = await db.VirtualMachines.AsNoTracking().OwnedBy(tenantId).Live().SingleOrDefaultAsync(v => v.Id == vmId, ct)
+            ?? throw new NotFoundException("VM", vmId);
+        vm.EnsureConsoleAllowed();
+        throw new StateConflictException($"VM '{vm.Name}' runs on a host whose hypervisor offers no console.");
     }
 }

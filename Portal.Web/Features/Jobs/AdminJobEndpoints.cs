@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Core.Jobs;
+using Portal.Web.Infrastructure;
+
+namespace Portal.Web.Features.Jobs;
+
+/// <summary>The provider's jobs monitor over every tenant's jobs.</summary>
+public static class AdminJobEndpoints
+{
+    public static RouteGroupBuilder MapAdminJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin/v1/jobs").WithTags("Provider: jobs").RequireAuthorization(PortalPolicies.ProviderAdmin);
+        group.MapGet("/", ListAsync).WithName("AdminListJobs").WithSummary("Jobs, newest first, by state, host or tenant.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("AdminGetJob").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/restart", RestartAsync).WithName("AdminRestartJob")
+            .WithSummary("Queue a failed job again with fresh attempts.").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("AdminCancelJob")
+            .WithSummary("Cancel a job no host has claimed yet.").ProducesProblem(StatusCodes.Status409Conflict);
+        return group;
+    }
+
+    private static async Task<Ok<IReadOnlyList<AdminJobDto>>> ListAsync(
+        JobAdministration jobs, JobState? state = null, Guid? hostId = null, Guid? tenantId = null, int take = 100, CancellationToken ct = default) =>
+        TypedResults.Ok(await jobs.ListAsync(new JobAdministration.Filter(state, hostId, tenantId, take), ct));
+
+    private static async Task<Ok<AdminJobDto>> GetAsync(Guid id, JobAdministration jobs, CancellationToken ct) =>
+        TypedResults.Ok(await jobs.GetAsync(id, ct));
+
+    private static async Task<Ok<AdminJobDto>> RestartAsync(Guid id, HttpContext http, JobAdministration jobs, CancellationToken ct) =>
+        TypedResults.Ok(await jobs.RestartAsync(id, http.ToAuditActor(), ct));
+
+    private static async Task<Ok<AdminJobDto>> CancelAsync(Guid id, HttpContext http, JobAdministration jobs, CancellationToken ct) =>
+        TypedResults.Ok(await jobs.CancelAsync(id, http.ToAuditActor(), ct));
+}

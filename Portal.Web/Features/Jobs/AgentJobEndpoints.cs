@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Portal.Core.Fabric.Protocol;
+using Portal.Web.Features.FabricAgents;
+
+namespace Portal.Web.Features.Jobs;
+
+/// <summary>
+/// Jobs as the guarded hosts' agents pull them: a long-polling claim, then step reports, lease renewals, the key
+/// protector of a new shielded VM, the sealed shielding data, and the end — each fenced (409 once the lease is lost).
+/// </summary>
+public static class AgentJobEndpoints
+{
+    public static RouteGroupBuilder MapAgentJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(FabricRoutes.Jobs)
+            .WithTags("Fabric: host agents")
+            .RequireAuthorization(FabricHostAuthenticationHandler.PolicyName);
+        group.MapPost("/claim", ClaimAsync).WithName("AgentClaimJob")
+            .WithSummary("Long-polls for the next job placed on this host: 200 with the job under a lease, 204 when none came.");
+        group.MapPost("/{id:guid}/steps", ReportStepAsync).WithName("AgentReportStep").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/lease", RenewLeaseAsync).WithName("AgentRenewLease").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/key-protector", StoreKeyProtectorAsync).WithName("AgentStoreKeyProtector")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id:guid}/shielding-data", GetShieldingDataAsync).WithName("AgentGetShieldingData")
+            .WithSummary("The VM's sealed shielding data file (header X-Fencing-Token).").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/complete", CompleteAsync).WithName("AgentCompleteJob").ProducesProblem(StatusCodes.Status409Conflict);
+        return group;
+    }
+
+    private static async Task<Results<Ok<JobAssignment>, NoContent>> ClaimAsync(
+        ClaimJobRequest? request, ClaimsPrincipal user, JobDispatch dispatch, CancellationToken ct)
+    {
+        var wait = TimeSpan.FromSeconds(Math.Clamp(request?.WaitSeconds ?? 0, 0, 60));
+        var assignment = await dispatch.ClaimAsync(FabricHostAuthenticationHandler.GetHostId(user), wait, ct);
+        return assignment is null ? TypedResults.NoContent() : TypedResults.Ok(assignment);
+    }
+
+    private static async Task<Ok<LeaseRenewal>> ReportStepAsync(
+        Guid id, StepReport report, ClaimsPrincipal user, JobDispatch dispatch, CancellationToken ct) =>
+        TypedResults.Ok(await dispatch.ReportStepAsync(FabricHostAuthenticationHandler.GetHostId(user), id, report, ct));
+
+    private static async Task<Ok<LeaseRenewal>> RenewLeaseAsync(
+        Guid id, LeaseRenewalRequest request, ClaimsPrincipal user, JobDispatch dispatch, CancellationToken ct) =>
+        TypedResults.Ok(await dispatch.RenewLeaseAsync(FabricHostAuthenticationHandler.GetHostId(user), id, request.FencingToken, ct));
+
+    private static async Task<NoContent> StoreKeyProtectorAsync(
+        Guid id, KeyProtectorReport report, ClaimsPrincipal user, JobDispatch dispatch, CancellationToken ct)
+    {
+        await dispatch.StoreKeyProtectorAsync(FabricHostAuthenticationHandler.GetHostId(user), id, report, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<FileContentHttpResult> GetShieldingDataAsync(
+        Guid id, [FromHeader(Name = FabricHeaders.FencingToken)] long fencingToken, ClaimsPrincipal user, JobDispatch dispatch, CancellationToken ct) =>
+        TypedResults.File(await dispatch.GetShieldingDataAsync(FabricHostAuthenticationHandler.GetHostId(user), id, fencingToken, ct),
+            "application/octet-stream");
+
+    private static async Task<NoContent> CompleteAsync(
+        Guid id, JobCompletion completion, ClaimsPrincipal user, JobDispatch dispatch, CancellationToken ct)
+    {
+        await dispatch.CompleteAsync(FabricHostAuthenticationHandler.GetHostId(user), id, completion, ct);
+        return TypedResults.NoContent();
+    }
+}

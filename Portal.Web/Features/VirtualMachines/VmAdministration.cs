@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.VirtualMachines;
+using Portal.Data;
+
+namespace Portal.Web.Features.VirtualMachines;
+
+/// <summary>Every tenant's VMs for the provider: metadata only (tenant, subscription, host, state), never a secret.</summary>
+public sealed class VmAdministration(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public sealed record Filter(Guid? TenantId = null, Guid? HostId = null, VmState? State = null, int Take = 200);
+
+    public async Task<IReadOnlyList<AdminVmDto>> ListAsync(Filter filter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.VirtualMachines.AsNoTracking().Live();
+        if (filter.TenantId is { } tenantId)
+        {
+            query = query.OwnedBy(tenantId);
+        }
+
+        if (filter.HostId is { } hostId)
+        {
+            query = query.Where(v => v.HostId == hostId);
+        }
+
+        if (filter.State is { } state)
+        {
+            query = query.Where(v => v.State == state);
+        }
+
+        var vms = await query.OrderBy(v => v.Name).Take(Math.Clamp(filter.Take, 1, 1000)).ToListAsync(ct);
+        var dtos = await db.ToDtosAsync(vms, ct);
+        var tenantIds = vms.Select(v => v.TenantId).Distinct().ToList();
+        var hostIds = vms.Where(v => v.HostId != null).Select(v => v.HostId!.Value).Distinct().ToList();
+        var tenants = await db.Tenants.AsNoTracking().Where(t => tenantIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var hosts = await db.GuardedHosts.AsNoTracking().Where(h => hostIds.Contains(h.Id)).ToDictionaryAsync(h => h.Id, h => h.Name, ct);
+        return [.. vms.Zip(dtos, (vm, dto) => new AdminVmDto(
+            dto, vm.TenantId, tenants.GetValueOrDefault(vm.TenantId, ""), vm.HostId,
+            vm.HostId is { } h ? hosts.GetValueOrDefault(h) : null, vm.KeyProtector is not null))];
+    }
+}
