@@ -8,6 +8,7 @@ public static class FabricRoutes
     public const string Base = "/api/fabric/v1";
     public const string Join = Base + "/join";
     public const string Heartbeat = Base + "/heartbeat";
+    public const string TemplateDisks = Base + "/template-disks";
 }
 
 /// <summary>A new host asks to join the fabric with a one-time token made by a provider admin.</summary>

@@ -447,10 +447,18 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<long?>("DiskFileBytes")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("DiskFileName")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<string>("DiskSha384")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .IsFixedLength(false);
 
                     b.Property<int>("DiskSizeGiB")
                         .HasColumnType("integer");
@@ -485,6 +493,8 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("DefaultHardwareProfileId");
+
+                    b.HasIndex("DiskSha384");
 
                     b.HasIndex("Name")
                         .IsUnique();

@@ -434,10 +434,18 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DiskFileBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DiskFileName")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("DiskSha384")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength(false);
 
                     b.Property<int>("DiskSizeGiB")
                         .HasColumnType("INTEGER");
@@ -472,6 +480,8 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("DefaultHardwareProfileId");
+
+                    b.HasIndex("DiskSha384");
 
                     b.HasIndex("Name")
                         .IsUnique();
