@@ -45,6 +45,14 @@ public sealed class VmTemplate
     /// </summary>
     public byte[]? VscFile { get; private set; }
 
+    /// <summary>Upper-case hex SHA-384 of the template's disk file in the library; null until a disk is uploaded.</summary>
+    public string? DiskSha384 { get; private set; }
+
+    /// <summary>Length in bytes of the library disk file (not the disk's virtual size, <see cref="DiskSizeGiB"/>).</summary>
+    public long? DiskFileBytes { get; private set; }
+
+    public bool HasDisk => DiskSha384 is not null;
+
     public bool IsActive { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
@@ -99,6 +107,29 @@ public sealed class VmTemplate
     }
 
     /// <summary>
+    /// Records the library disk file (content-addressed by its SHA-384). A template with a catalog keeps only the disk
+    /// that catalog signs: hosts check the disk against it, so another disk would make every shielded VM fail.
+    /// </summary>
+    public void AttachDisk(string sha384, long sizeBytes)
+    {
+        var hash = TemplateDiskHash.Normalize(sha384);
+        if (sizeBytes <= 0)
+        {
+            throw DomainValidationException.For(nameof(DiskFileBytes), "The template disk is empty.");
+        }
+
+        if (Vsc is { } vsc && !string.Equals(vsc.DiskHash, hash, StringComparison.Ordinal))
+        {
+            throw new StateConflictException(
+                $"Template '{Name}' has a catalog signing disk {TemplateDiskHash.Short(vsc.DiskHash)}, but this disk is "
+                + $"{TemplateDiskHash.Short(hash)}. Remove the catalog first, or upload the disk the catalog signs.");
+        }
+
+        DiskSha384 = hash;
+        DiskFileBytes = sizeBytes;
+    }
+
+    /// <summary>
     /// Makes the template shielding-capable with a verified catalog (see <see cref="VolumeSignatureCatalog.ReadAsync"/>):
     /// keeps its facts and the signed file itself. Only a generation 2 template whose disk the catalog names can take it.
     /// </summary>
@@ -115,6 +146,19 @@ public sealed class VmTemplate
         {
             throw DomainValidationException.For(nameof(DiskFileName),
                 $"The catalog signs the disk '{catalog.DiskFileName}', but template '{Name}' uses '{DiskFileName}'.");
+        }
+
+        if (DiskSha384 is null)
+        {
+            throw DomainValidationException.For(nameof(DiskSha384),
+                $"Template '{Name}' has no disk in the library yet: upload the template disk first, then its catalog.");
+        }
+
+        if (!string.Equals(catalog.DiskHashHex, DiskSha384, StringComparison.Ordinal) || catalog.DiskSize != DiskFileBytes)
+        {
+            throw DomainValidationException.For(nameof(DiskSha384),
+                $"The catalog signs disk {TemplateDiskHash.Short(catalog.DiskHashHex)} ({catalog.DiskSize} bytes), but template "
+                + $"'{Name}' has library disk {TemplateDiskHash.Short(DiskSha384)} ({DiskFileBytes} bytes): sign the disk that was uploaded.");
         }
 
         Vsc = catalog.ToInfo();

@@ -16,6 +16,9 @@ internal sealed class VmTemplateConfiguration : IEntityTypeConfiguration<VmTempl
         builder.Property(t => t.OsVersion).HasMaxLength(VmTemplate.OsVersionMaxLength);
         builder.Property(t => t.DiskFileName).HasMaxLength(VmTemplate.DiskFileNameMaxLength);
         builder.Ignore(t => t.IsShieldingCapable);
+        builder.Ignore(t => t.HasDisk);
+        builder.Property(t => t.DiskSha384).HasMaxLength(TemplateDiskHash.HexLength).IsFixedLength(false);
+        builder.HasIndex(t => t.DiskSha384);
         builder.Property(t => t.VscFile);
         builder.HasOne<HardwareProfile>().WithMany().HasForeignKey(t => t.DefaultHardwareProfileId)
             .OnDelete(DeleteBehavior.Restrict);

@@ -16,6 +16,9 @@ public static class FabricRoutes
     public const string Jobs = Base + "/jobs";
 
     public static string Job(Guid jobId, string action) => $"{Jobs}/{jobId}/{action}";
+
+    /// <summary>GET <c>{TemplateDisks}/{sha384}</c>: a template disk from the library, with range requests.</summary>
+    public const string TemplateDisks = Base + "/template-disks";
 }
 
 /// <summary>A new host asks to join the fabric with a one-time token made by a provider admin.</summary>

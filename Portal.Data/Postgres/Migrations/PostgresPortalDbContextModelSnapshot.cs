@@ -447,10 +447,18 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<long?>("DiskFileBytes")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("DiskFileName")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<string>("DiskSha384")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .IsFixedLength(false);
 
                     b.Property<int>("DiskSizeGiB")
                         .HasColumnType("integer");
@@ -486,10 +494,105 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasIndex("DefaultHardwareProfileId");
 
+                    b.HasIndex("DiskSha384");
+
                     b.HasIndex("Name")
                         .IsUnique();
 
                     b.ToTable("vm_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Core.Jobs.Job", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ErrorCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("ErrorStep")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("FencingToken")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("NotBefore")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("StateChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("VmId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("WaitingReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HostId");
+
+                    b.HasIndex("State", "HostId");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("\"IdempotencyKey\" IS NOT NULL");
+
+                    b.HasIndex("VmId", "CreatedAt");
+
+                    b.ToTable("jobs", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Core.Plans.AddOn", b =>
@@ -780,10 +883,21 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<Guid>("HardwareProfileId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("KeyProtector")
+                        .HasMaxLength(131072)
+                        .HasColumnType("bytea");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Policy")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<bool>("Shielded")
                         .HasColumnType("boolean");
@@ -834,6 +948,8 @@ namespace Portal.Data.Postgres.Migrations
                     b.HasIndex("HardwareProfileId");
 
                     b.HasIndex("TemplateId");
+
+                    b.HasIndex("HostId", "State");
 
                     b.HasIndex("ShieldingDataId", "State");
 
@@ -1065,6 +1181,64 @@ namespace Portal.Data.Postgres.Migrations
                     b.Navigation("Vsc");
                 });
 
+            modelBuilder.Entity("Portal.Core.Jobs.Job", b =>
+                {
+                    b.HasOne("Portal.Core.Fabric.GuardedHost", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Portal.Core.Tenants.TenantAccount", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Core.VirtualMachines.VirtualMachine", null)
+                        .WithMany()
+                        .HasForeignKey("VmId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Portal.Core.Jobs.JobStep", "Steps", b1 =>
+                        {
+                            b1.Property<Guid>("JobId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<int>("Order")
+                                .HasColumnType("integer");
+
+                            b1.Property<DateTimeOffset?>("FinishedAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<string>("Message")
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)");
+
+                            b1.Property<DateTimeOffset?>("StartedAt")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("State")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.HasKey("JobId", "Order");
+
+                            b1.ToTable("job_steps", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("JobId");
+                        });
+
+                    b.Navigation("Steps");
+                });
+
             modelBuilder.Entity("Portal.Core.Plans.AddOn", b =>
                 {
                     b.OwnsMany("Portal.Core.Plans.AddOnPlanLink", "PlanLinks", b1 =>
@@ -1215,6 +1389,11 @@ namespace Portal.Data.Postgres.Migrations
                         .HasForeignKey("HardwareProfileId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Portal.Core.Fabric.GuardedHost", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Portal.Core.ShieldingData.StoredShieldingData", null)
                         .WithMany()

@@ -434,10 +434,18 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DiskFileBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DiskFileName")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("DiskSha384")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength(false);
 
                     b.Property<int>("DiskSizeGiB")
                         .HasColumnType("INTEGER");
@@ -473,10 +481,105 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.HasIndex("DefaultHardwareProfileId");
 
+                    b.HasIndex("DiskSha384");
+
                     b.HasIndex("Name")
                         .IsUnique();
 
                     b.ToTable("vm_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Core.Jobs.Job", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ErrorCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorStep")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FencingToken")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("HostId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NotBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StateChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VmId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WaitingReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HostId");
+
+                    b.HasIndex("State", "HostId");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("\"IdempotencyKey\" IS NOT NULL");
+
+                    b.HasIndex("VmId", "CreatedAt");
+
+                    b.ToTable("jobs", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Core.Plans.AddOn", b =>
@@ -767,9 +870,20 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<Guid>("HardwareProfileId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("HostId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("KeyProtector")
+                        .HasMaxLength(131072)
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Shielded")
@@ -821,6 +935,8 @@ namespace Portal.Data.Sqlite.Migrations
                     b.HasIndex("HardwareProfileId");
 
                     b.HasIndex("TemplateId");
+
+                    b.HasIndex("HostId", "State");
 
                     b.HasIndex("ShieldingDataId", "State");
 
@@ -1052,6 +1168,64 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Navigation("Vsc");
                 });
 
+            modelBuilder.Entity("Portal.Core.Jobs.Job", b =>
+                {
+                    b.HasOne("Portal.Core.Fabric.GuardedHost", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Portal.Core.Tenants.TenantAccount", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Core.VirtualMachines.VirtualMachine", null)
+                        .WithMany()
+                        .HasForeignKey("VmId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Portal.Core.Jobs.JobStep", "Steps", b1 =>
+                        {
+                            b1.Property<Guid>("JobId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("Order")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("FinishedAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Message")
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long?>("StartedAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("State")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("JobId", "Order");
+
+                            b1.ToTable("job_steps", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("JobId");
+                        });
+
+                    b.Navigation("Steps");
+                });
+
             modelBuilder.Entity("Portal.Core.Plans.AddOn", b =>
                 {
                     b.OwnsMany("Portal.Core.Plans.AddOnPlanLink", "PlanLinks", b1 =>
@@ -1202,6 +1376,11 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasForeignKey("HardwareProfileId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Portal.Core.Fabric.GuardedHost", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Portal.Core.ShieldingData.StoredShieldingData", null)
                         .WithMany()

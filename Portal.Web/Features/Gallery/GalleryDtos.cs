@@ -10,7 +10,7 @@ public sealed record VscDto(string VscName, string VscVersion, string Signer, st
 public sealed record TemplateDto(
     Guid Id, string Name, string Description, OsFamily OsFamily, string OsVersion, int Generation,
     string DiskFileName, int DiskSizeGiB, Guid? DefaultHardwareProfileId, VscDto? Vsc, bool IsShieldingCapable,
-    bool IsActive, DateTimeOffset CreatedAt);
+    bool IsActive, DateTimeOffset CreatedAt, string? DiskSha384 = null, long? DiskFileBytes = null);
 
 public sealed record HardwareProfileDto(Guid Id, string Name, string Description, int Vcpus, int MemoryGiB, int DiskGiB);
 
@@ -46,7 +46,7 @@ internal static class GalleryMapping
         t.Id, t.Name, t.Description, t.OsFamily, t.OsVersion, t.Generation, t.DiskFileName, t.DiskSizeGiB,
         t.DefaultHardwareProfileId,
         t.Vsc is { } v ? new VscDto(v.VscName, v.VscVersion, v.Signer, v.DiskHash) : null,
-        t.IsShieldingCapable, t.IsActive, t.CreatedAt);
+        t.IsShieldingCapable, t.IsActive, t.CreatedAt, t.DiskSha384, t.DiskFileBytes);
 
     public static HardwareProfileDto ToDto(this HardwareProfile p) =>
         new(p.Id, p.Name, p.Description, p.Vcpus, p.MemoryGiB, p.DiskGiB);

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Web.Features.Tenants;
+using Portal.Core.Jobs;
 using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Jobs;

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Core.Jobs;
-using Portal.Core.VirtualMachines;
 using Portal.Data;
 using Portal.Data.Jobs;
 using Portal.Data.Quotas;

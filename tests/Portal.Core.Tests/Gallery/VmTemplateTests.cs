@@ -10,8 +10,17 @@ public class VmTemplateTests
 {
     private static readonly DateTimeOffset Now = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private static VmTemplate NewTemplate(int generation = 2, Guid? profileId = null) => VmTemplate.Create(
-        "Windows Server 2025 Datacenter", OsFamily.Windows, "2025", generation, "ws2025.vhdx", 127, profileId, null, Now);
+    private static VmTemplate NewTemplate(int generation = 2, Guid? profileId = null, bool withDisk = true)
+    {
+        var template = VmTemplate.Create(
+            "Windows Server 2025 Datacenter", OsFamily.Windows, "2025", generation, "ws2025.vhdx", 127, profileId, null, Now);
+        if (withDisk)
+        {
+            template.AttachDisk(TestGuardians.DiskSha384, TestGuardians.DiskBytes.Length);
+        }
+
+        return template;
+    }
 
     [Fact]
     public void Create_KeepsValuesAndStartsActiveWithoutCatalog()
@@ -66,6 +75,71 @@ public class VmTemplateTests
 
         Assert.Equal("DiskFileName", Assert.Single(ex.Errors).Key);
         Assert.False(template.IsShieldingCapable);
+    }
+
+    [Fact]
+    public void AttachDisk_RecordsTheUpperCaseHashAndTheFileSize()
+    {
+        var template = NewTemplate(withDisk: false);
+        Assert.False(template.HasDisk);
+
+        template.AttachDisk(TestGuardians.DiskSha384.ToLowerInvariant(), 300_000);
+
+        Assert.True(template.HasDisk);
+        Assert.Equal(TestGuardians.DiskSha384, template.DiskSha384);
+        Assert.Equal(300_000, template.DiskFileBytes);
+    }
+
+    [Theory]
+    [InlineData("ABC", 10)]
+    [InlineData(null, 10)]
+    [InlineData("valid", 0)]
+    public void AttachDisk_NotASha384OrEmpty_IsRefused(string? hash, long size)
+    {
+        var template = NewTemplate(withDisk: false);
+
+        Assert.Throws<DomainValidationException>(() => template.AttachDisk(hash == "valid" ? TestGuardians.DiskSha384 : hash!, size));
+        Assert.False(template.HasDisk);
+    }
+
+    [Fact]
+    public void AttachDisk_AnotherDiskWhileTheCatalogSignsThisOne_IsAConflictNamingBothShortHashes()
+    {
+        var template = NewTemplate();
+        template.AttachCatalog(TestGuardians.Catalog);
+        var other = new string('A', TemplateDiskHash.HexLength);
+
+        var ex = Assert.Throws<StateConflictException>(() => template.AttachDisk(other, 10));
+
+        Assert.Contains(TestGuardians.DiskSha384[..12], ex.Message);
+        Assert.Contains(other[..12], ex.Message);
+        Assert.Equal(TestGuardians.DiskSha384, template.DiskSha384);
+    }
+
+    [Fact]
+    public void AttachCatalog_WithoutLibraryDisk_IsRefusedAskingForTheDiskFirst()
+    {
+        var template = NewTemplate(withDisk: false);
+
+        var ex = Assert.Throws<DomainValidationException>(() => template.AttachCatalog(TestGuardians.Catalog));
+
+        Assert.Contains("upload the template disk first", Assert.Single(ex.Errors["DiskSha384"]));
+        Assert.False(template.IsShieldingCapable);
+    }
+
+    [Fact]
+    public void AttachCatalog_LibraryDiskWithAnotherHash_IsRefusedNamingBothShortHashes()
+    {
+        var template = NewTemplate(withDisk: false);
+        var other = new string('B', TemplateDiskHash.HexLength);
+        template.AttachDisk(other, TestGuardians.DiskBytes.Length);
+
+        var ex = Assert.Throws<DomainValidationException>(() => template.AttachCatalog(TestGuardians.Catalog));
+
+        var reason = Assert.Single(ex.Errors["DiskSha384"]);
+        Assert.Contains(TestGuardians.DiskSha384[..12], reason);
+        Assert.Contains(other[..12], reason);
+        Assert.Null(template.Vsc);
     }
 
     [Fact]

@@ -14,6 +14,9 @@ internal static class TestGuardians
     /// <summary>A 300 kB stand-in for a template disk.</summary>
     public static readonly byte[] DiskBytes = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 31 % 251)).ToArray();
 
+    /// <summary>The library hash of <see cref="DiskBytes"/>, as the portal records it on a template.</summary>
+    public static readonly string DiskSha384 = Convert.ToHexString(System.Security.Cryptography.SHA384.HashData(DiskBytes));
+
     private static readonly Lazy<Guardian> LazyOwner = new(() => Guardian.Create("Tenant owner"));
     private static readonly Lazy<Guardian> LazyFabric = new(() => Guardian.Create("Contoso fabric"));
     private static readonly Lazy<Guardian> LazyOtherFabric = new(() => Guardian.Create("Fabrikam fabric"));

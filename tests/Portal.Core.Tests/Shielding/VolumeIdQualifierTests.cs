@@ -77,6 +77,7 @@ public class VolumeIdQualifierTests
         var template = VmTemplate.Create(name, OsFamily.Windows, "2025", 2, "ws2025.vhdx", 40, null, null, TestGuardians.Time.GetUtcNow());
         if (vsc is not null)
         {
+            template.AttachDisk(TestGuardians.DiskSha384, TestGuardians.DiskBytes.Length);
             template.AttachCatalog(vsc);
         }
 

@@ -27,7 +27,9 @@ public sealed record OffersSeed(TenantAccount Tenant, Plan Plan, VmTemplate Temp
         var size = HardwareProfile.Create($"Small {suffix}", 2, 4, 40, "two cores", Now);
         var template = VmTemplate.Create($"Windows Server 2025 {suffix}", OsFamily.Windows, "2025 Datacenter", 2,
             "ws2025.vhdx", 40, size.Id, null, Now);
-        template.AttachCatalog(await SignedCatalog.Value);
+        var catalog = await SignedCatalog.Value;
+        template.AttachDisk(catalog.DiskHashHex, catalog.DiskSize);
+        template.AttachCatalog(catalog);
         var plan = Plan.Create($"Gold {suffix}", "for tests", quota, allowShieldedVms: true, invitationCode: null,
             maxSubscriptionsPerTenant: null, Now);
         plan.SetOfferings([template.Id], [size.Id]);

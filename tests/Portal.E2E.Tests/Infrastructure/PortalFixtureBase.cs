@@ -56,6 +56,9 @@ public abstract class PortalFixtureBase : IAsyncLifetime
         else
         {
             settings["Database:Provider"] = "Sqlite";
+
+            // Tests make the offers they need; the embedded demo offer would only add rows they did not expect.
+            settings["Portal:SeedDemoOffer"] = "false";
         }
 
         foreach (var (key, value) in Settings())

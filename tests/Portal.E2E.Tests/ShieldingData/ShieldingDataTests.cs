@@ -32,6 +32,7 @@ public sealed class ShieldingDataTests(ShieldingPortalFixture portal, ITestOutpu
         var templateName = $"Windows Server 2025 {Guid.NewGuid():N}"[..30];
         var templateId = await CreateUnsignedTemplateAsync(templateName);
         var disk = portal.Provider.Write("ws2025.vhdx", [.. Enumerable.Range(0, 300_000).Select(i => (byte)(i % 251))]);
+        await UploadDiskAsync(templateId, disk);
         portal.Provider.Run("guardian", "new", "--name", "Contoso template signing", "--out", portal.Provider.PathOf("signer.json"));
         portal.Provider.Run("vsc", "sign", "--disk", disk, "--name", "WS2025-DC", "--version", "10.0.26100.1",
             "--signer", portal.Provider.PathOf("signer.json"), "--out", portal.Provider.PathOf("ws2025.vsc"));
@@ -128,6 +129,7 @@ public sealed class ShieldingDataTests(ShieldingPortalFixture portal, ITestOutpu
         var templateName = $"Signed then removed {Guid.NewGuid():N}"[..30];
         var templateId = await CreateUnsignedTemplateAsync(templateName);
         var disk = portal.Provider.Write("ws2025.vhdx", [.. Enumerable.Range(0, 50_000).Select(i => (byte)(i % 241))]);
+        await UploadDiskAsync(templateId, disk);
         portal.Provider.Run("guardian", "new", "--name", "Contoso template signing", "--out", portal.Provider.PathOf("remove-signer.json"));
         portal.Provider.Run("vsc", "sign", "--disk", disk, "--name", "WS2025-R", "--version", "1.0",
             "--signer", portal.Provider.PathOf("remove-signer.json"), "--out", portal.Provider.PathOf("remove.vsc"));
@@ -165,6 +167,16 @@ public sealed class ShieldingDataTests(ShieldingPortalFixture portal, ITestOutpu
         });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<IdOnly>())!.Id;
+    }
+
+    private async Task UploadDiskAsync(Guid templateId, string diskPath)
+    {
+        using var api = await portal.AdminApiAsync();
+        await using var disk = File.OpenRead(diskPath);
+        var content = new StreamContent(disk);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        var response = await api.PutAsync($"/api/admin/v1/templates/{templateId}/disk", content);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static async Task SignInAsync(IPage page, string email, string password)

@@ -29,6 +29,9 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>, IAsyncLif
 
     public PostgresTestDatabase Database { get; }
 
+    /// <summary>This portal's template disk library (shared with <see cref="SecondInstance"/>), removed afterwards.</summary>
+    public string LibraryFolder => LibraryFolderOf(Database);
+
     /// <summary>Every log line this portal wrote, at every level.</summary>
     public CapturedLogs Logs { get; } = new();
 
@@ -57,6 +60,10 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>, IAsyncLif
     {
         await base.DisposeAsync();
         await Database.DisposeAsync();
+        if (Directory.Exists(LibraryFolder))
+        {
+            Directory.Delete(LibraryFolder, recursive: true);
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -76,7 +83,11 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Portal:Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Portal:Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Fabric:GuardianMetadataFile", TestFabric.MetadataFile);
+        builder.UseSetting("Library:Folder", LibraryFolderOf(database));
     }
+
+    private static string LibraryFolderOf(PostgresTestDatabase database) =>
+        Path.Combine(Path.GetTempPath(), "portal-test-library", database.Name);
 
     private sealed class SharedDatabaseFactory(PostgresTestDatabase database) : WebApplicationFactory<Program>
     {

@@ -17,6 +17,9 @@ public static class SignedCatalogs
 {
     public const string DiskFileName = "ws2025.vhdx";
 
+    /// <summary>The template disk every test catalog signs; upload it as the template's library disk first.</summary>
+    public static readonly byte[] DiskBytes = [.. Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7 % 251))];
+
     private static readonly Lazy<Guardian> LazySigner = new(() => Guardian.Create("Contoso template signing"));
     private static readonly Lazy<VolumeSignatureCatalog> LazyDefault = new(() => Sign("WS2025", new Version(1, 0, 0, 0)));
 
@@ -35,7 +38,7 @@ public static class SignedCatalogs
         try
         {
             var disk = Path.Combine(folder.FullName, diskFileName);
-            File.WriteAllBytes(disk, [.. Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7 % 251))]);
+            File.WriteAllBytes(disk, DiskBytes);
             using var stream = File.OpenRead(disk);
             return VolumeSignatureCatalog.SignAsync(stream, name, version, diskFileName, signer ?? Signer, Time).GetAwaiter().GetResult();
         }
@@ -53,9 +56,24 @@ public static class SignedCatalogs
         return new MultipartFormDataContent { { content, "file", fileName } };
     }
 
-    /// <summary>Uploads <paramref name="catalog"/> (or <see cref="Default"/>) to a template as an admin; asserts it was accepted.</summary>
+    /// <summary>Uploads <paramref name="disk"/> (or <see cref="DiskBytes"/>) as the template's library disk; asserts it was accepted.</summary>
+    public static async Task<TemplateDto> UploadDiskAsync(HttpClient admin, Guid templateId, byte[]? disk = null)
+    {
+        var content = new ByteArrayContent(disk ?? DiskBytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var response = await admin.PutAsync($"/api/admin/v1/templates/{templateId}/disk", content);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200 for the disk upload, got {(int)response.StatusCode}: {body}");
+        return (await response.Content.ReadFromJsonAsync<TemplateDto>(OffersJson.Options))!;
+    }
+
+    /// <summary>
+    /// Uploads the signed disk and then <paramref name="catalog"/> (or <see cref="Default"/>) to a template as an admin;
+    /// asserts both were accepted.
+    /// </summary>
     public static async Task<TemplateDto> UploadAsync(HttpClient admin, Guid templateId, VolumeSignatureCatalog? catalog = null)
     {
+        await UploadDiskAsync(admin, templateId);
         var response = await admin.PostAsync($"/api/admin/v1/templates/{templateId}/vsc", Form((catalog ?? Default).ToArray()));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"Expected 200 for the catalog upload, got {(int)response.StatusCode}: {body}");

@@ -18,6 +18,7 @@ public sealed class TemplateCatalogApiTests(PortalWebFactory factory) : IClassFi
         var admin = await OffersApi.SignInAsync(factory);
         var template = await admin.CreateTemplateAsync(signed: false);
         Assert.False(template.IsShieldingCapable);
+        await SignedCatalogs.UploadDiskAsync(admin.Admin, template.Id);
         var catalog = ShieldingFiles.Catalog.ToArray();
 
         var response = await admin.Admin.PostAsync($"/api/admin/v1/templates/{template.Id}/vsc", CatalogForm(catalog));
@@ -42,6 +43,7 @@ public sealed class TemplateCatalogApiTests(PortalWebFactory factory) : IClassFi
     {
         var admin = await OffersApi.SignInAsync(factory);
         var template = await admin.CreateTemplateAsync(signed: false);
+        await SignedCatalogs.UploadDiskAsync(admin.Admin, template.Id);
         var body = new ByteArrayContent(ShieldingFiles.Catalog.ToArray());
         body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         Assert.Equal(HttpStatusCode.OK, (await admin.Admin.PostAsync($"/api/admin/v1/templates/{template.Id}/vsc", body)).StatusCode);
@@ -83,6 +85,37 @@ public sealed class TemplateCatalogApiTests(PortalWebFactory factory) : IClassFi
 
         Assert.True((await wrongDisk.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("DiskFileName", out _));
         Assert.True((await wrongGeneration.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("Generation", out _));
+    }
+
+    [Fact]
+    public async Task UploadCatalog_TemplateWithoutLibraryDisk_Returns400AskingForTheDiskFirst()
+    {
+        var admin = await OffersApi.SignInAsync(factory);
+        var template = await admin.CreateTemplateAsync(signed: false);
+
+        var response = await admin.Admin.PostAsync($"/api/admin/v1/templates/{template.Id}/vsc", CatalogForm(ShieldingFiles.Catalog.ToArray()));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("upload the template disk first", problem.GetProperty("errors").GetProperty("DiskSha384")[0].GetString());
+        Assert.False((await admin.Admin.GetAsync<TemplateDto>($"/api/admin/v1/templates/{template.Id}")).IsShieldingCapable);
+    }
+
+    [Fact]
+    public async Task UploadCatalog_SigningAnotherDiskThanTheLibraryDisk_Returns400WithBothShortHashes()
+    {
+        var admin = await OffersApi.SignInAsync(factory);
+        var template = await admin.CreateTemplateAsync(signed: false);
+        var otherBytes = SignedCatalogs.DiskBytes.ToArray();
+        otherBytes[0] ^= 0xFF;
+        var library = await SignedCatalogs.UploadDiskAsync(admin.Admin, template.Id, otherBytes);
+
+        var response = await admin.Admin.PostAsync($"/api/admin/v1/templates/{template.Id}/vsc", CatalogForm(ShieldingFiles.Catalog.ToArray()));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var reason = problem.GetProperty("errors").GetProperty("DiskSha384")[0].GetString();
+        Assert.Contains(ShieldingFiles.Catalog.DiskHashHex[..12], reason);
+        Assert.Contains(library.DiskSha384![..12], reason);
+        Assert.False((await admin.Admin.GetAsync<TemplateDto>($"/api/admin/v1/templates/{template.Id}")).IsShieldingCapable);
     }
 
     [Fact]
