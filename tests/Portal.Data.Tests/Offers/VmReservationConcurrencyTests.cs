@@ -50,7 +50,7 @@ public abstract class VmReservationConcurrencyTests<TDatabase>(TDatabase databas
         });
         await using var check = database.CreateContext();
         Assert.Equal(Limit, await check.VirtualMachines.CountAsync(v => v.SubscriptionId == seed.Subscription.Id));
-        Assert.Equal(Limit, await check.AuditEntries.CountAsync(a => a.Action == "vm.reserved" && a.TenantId == seed.Tenant.Id));
+        Assert.Equal(Limit, await check.AuditEntries.CountAsync(a => a.Action == "vm.created" && a.TenantId == seed.Tenant.Id));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public abstract class VmReservationConcurrencyTests<TDatabase>(TDatabase databas
     {
         await using var db = database.CreateContext();
         var seed = await OffersSeed.CreateAsync(db, QuotaLimits.Create(2, null, null, null));
-        var first = await VmReservation.ReserveAsync(db, Request(seed, "a"), AuditActor.System, OffersSeed.Now, default);
+        var first = (await VmReservation.ReserveAsync(db, Request(seed, "a"), AuditActor.System, OffersSeed.Now, default)).Vm;
         await VmReservation.ReserveAsync(db, Request(seed, "b"), AuditActor.System, OffersSeed.Now, default);
         Assert.Equal(VmState.Provisioning, first.State);
 
@@ -67,7 +67,7 @@ public abstract class VmReservationConcurrencyTests<TDatabase>(TDatabase databas
 
         first.MarkDeleted(OffersSeed.Now);
         await db.SaveChangesAsync();
-        var third = await VmReservation.ReserveAsync(db, Request(seed, "c"), AuditActor.System, OffersSeed.Now, default);
+        var third = (await VmReservation.ReserveAsync(db, Request(seed, "c"), AuditActor.System, OffersSeed.Now, default)).Vm;
         Assert.Equal(VmState.Provisioning, third.State);
     }
 

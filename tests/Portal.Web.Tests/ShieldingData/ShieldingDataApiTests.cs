@@ -199,7 +199,7 @@ public sealed class ShieldingDataApiTests(PortalWebFactory factory) : IClassFixt
         {
             var size = await db.HardwareProfiles.SingleAsync(p => p.Id == plan.HardwareProfileIds[0]);
             var vm = VirtualMachine.Create(subscription.TenantId, subscription.Id, "web-01", plan.TemplateIds[0], size,
-                shielded: true, DateTimeOffset.UtcNow, created.Id);
+                shielded: true, DateTimeOffset.UtcNow, created.Id, Portal.Core.Shielding.DataFiles.ShieldingPolicy.Shielded);
             db.VirtualMachines.Add(vm);
             await db.SaveChangesAsync();
             return vm.Id;
@@ -214,7 +214,7 @@ public sealed class ShieldingDataApiTests(PortalWebFactory factory) : IClassFixt
         await factory.WithDbAsync(async db =>
         {
             var vm = await db.VirtualMachines.SingleAsync(v => v.Id == vmId);
-            vm.MarkRunning(DateTimeOffset.UtcNow);
+            vm.Complete(Portal.Core.Jobs.JobType.Create, DateTimeOffset.UtcNow);
             return await db.SaveChangesAsync();
         });
         Assert.Equal(HttpStatusCode.NoContent, (await tenant.DeleteAsync($"{Url}/{created.Id}")).StatusCode);
