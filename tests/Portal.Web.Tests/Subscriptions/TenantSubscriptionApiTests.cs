@@ -185,7 +185,7 @@ public sealed class TenantSubscriptionApiTests(PortalWebFactory factory) : IClas
         var plan = await api.CreatePlanAsync(new QuotaDto(null, 5, null, null));
         var tenant = await TenantAsync();
         var subscription = await OffersApi.SubscribeAsync(tenant, plan.Id);
-        var request = new CreateVmRequest(subscription.Id, "web-1", plan.TemplateIds[0], plan.HardwareProfileIds[0], true);
+        var request = new CreateVmRequest(subscription.Id, "web-1", plan.TemplateIds[0], plan.HardwareProfileIds[0], false);
 
         Assert.Equal(HttpStatusCode.Accepted, (await tenant.PostAsJsonAsync("/api/v1/vms", request)).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await tenant.PostAsJsonAsync("/api/v1/vms", request with { Name = "web-2" })).StatusCode);
