@@ -8,6 +8,12 @@ public sealed class PortalOptions
     public string? DataFolder { get; set; }
 
     public BootstrapAdminOptions Bootstrap { get; set; } = new();
+
+    /// <summary>
+    /// Seed a ready shielded offer (signed template with its disk, a size, a public plan) into an empty embedded
+    /// database. Unset means yes for SQLite; PostgreSQL never seeds, whatever this says.
+    /// </summary>
+    public bool? SeedDemoOffer { get; set; }
 }
 
 public sealed class BootstrapAdminOptions

@@ -116,4 +116,16 @@ public partial class AdminGalleryPage
 
         await LoadAsync();
     }
+
+    private static string LibraryDisk(TemplateDto t) => t is { DiskSha384: { } hash, DiskFileBytes: { } bytes }
+        ? $"library: {FormatBytes(bytes)}, {TemplateDiskHash.Short(hash)}"
+        : "library: no disk";
+
+    private static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.#} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.#} MiB",
+        >= 1L << 10 => $"{bytes / 1024.0:0.#} KiB",
+        _ => $"{bytes} bytes",
+    };
 }

@@ -24,6 +24,7 @@ public static class TemplateLibrarySetup
             .ValidateOnStart();
         builder.Services.AddSingleton<TemplateDiskStore>();
         builder.Services.AddScoped<TemplateLibraryService>();
+        builder.Services.AddHostedService<TemplateLibraryImport>();
         return builder;
     }
 }
