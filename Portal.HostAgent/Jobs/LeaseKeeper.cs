@@ -25,7 +25,8 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         _time = time;
         _logger = logger;
         _run = run;
-        _loop = Task.Run(() => RenewAsync(_stop.Token));
+        // Runs up to its first wait before Start returns, so the renewal timer is set from the job's first moment.
+        _loop = RenewAsync(_stop.Token);
     }
 
     /// <summary>Set when the portal refused a renewal: the lease is gone (409) or the host was removed (401).</summary>
