@@ -8,7 +8,7 @@ namespace Portal.HostAgent.Jobs;
 /// Once the host has joined, runs <see cref="HostJobOptions.JobSlots"/> loops that each long-poll the portal for a job
 /// and run it. The portal unreachable: wait and claim again. The host removed (401): every loop stops.
 /// </summary>
-internal sealed class JobWorker(
+public sealed class JobWorker(
     IJobChannel portal,
     JobExecutor executor,
     HostAgentStatus status,
@@ -27,14 +27,23 @@ internal sealed class JobWorker(
                 return;
             }
 
-            using var removed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            logger.LogInformation("Taking jobs with {Slots} slots", options.Value.JobSlots);
-            await Task.WhenAll(Enumerable.Range(1, options.Value.JobSlots).Select(slot => SlotAsync(slot, removed)));
+            await RunSlotsAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // The agent is stopping; a job under way is left to its lease, and the portal gives it to a host again.
+            // The agent is stopping before it joined.
         }
+    }
+
+    /// <summary>
+    /// Claims and runs jobs in every slot until the host is removed (401) or <paramref name="ct"/> ends; a job under
+    /// way then stops where it is and is left to its lease, which the portal hands to a host again.
+    /// </summary>
+    public async Task RunSlotsAsync(CancellationToken ct)
+    {
+        using var removed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        logger.LogInformation("Taking jobs with {Slots} slots", options.Value.JobSlots);
+        await Task.WhenAll(Enumerable.Range(1, options.Value.JobSlots).Select(slot => SlotAsync(slot, removed)));
     }
 
     private async Task<bool> WaitUntilJoinedAsync(CancellationToken ct)
@@ -95,12 +104,23 @@ internal sealed class JobWorker(
             {
                 logger.LogWarning("Job slot {Slot}: the portal did not answer in time; claiming again later", slot);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
             {
                 logger.LogError(e, "Job slot {Slot}: unexpected failure; claiming again later", slot);
             }
 
-            await Task.Delay(agent.Value.RetryInterval, time, ct);
+            try
+            {
+                await Task.Delay(agent.Value.RetryInterval, time, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 }

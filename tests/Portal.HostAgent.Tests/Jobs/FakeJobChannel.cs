@@ -1,5 +1,7 @@
+using System.Net;
 using Portal.Core.Fabric.Protocol;
 using Portal.Core.Jobs;
+using Portal.HostAgent.Fabric;
 using Portal.HostAgent.Jobs;
 
 namespace Portal.HostAgent.Tests.Jobs;
@@ -52,12 +54,31 @@ internal sealed class FakeJobChannel(TimeProvider time) : IJobChannel
         }
     }
 
+    /// <summary>When set, a claim with no job queued is refused with this status (e.g. 401: the host was removed).</summary>
+    public HttpStatusCode? RefuseClaimsWhenIdle { get; set; }
+
+    public int Claims { get; private set; }
+
     public Task<JobAssignment?> ClaimAsync(TimeSpan wait, CancellationToken ct)
     {
         lock (_lock)
         {
-            return Task.FromResult(_jobs.TryDequeue(out var job) ? job : null);
+            Claims++;
+            if (_jobs.TryDequeue(out var job))
+            {
+                return Task.FromResult<JobAssignment?>(job);
+            }
         }
+
+        return RefuseClaimsWhenIdle is { } status
+            ? throw new FabricRefusedException(status, "This host was removed from the fabric.")
+            : WaitForNothingAsync(wait, ct);
+    }
+
+    private async Task<JobAssignment?> WaitForNothingAsync(TimeSpan wait, CancellationToken ct)
+    {
+        await Task.Delay(wait, time, ct);
+        return null;
     }
 
     public Task<LeaseRenewal> ReportStepAsync(Guid jobId, StepReport report, CancellationToken ct)
