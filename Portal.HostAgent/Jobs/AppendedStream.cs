@@ -1,10 +1,19 @@
+using System.Security.Cryptography;
+
 namespace Portal.HostAgent.Jobs;
 
-/// <summary>Reads one stream to its end, then a small in-memory tail: the template disk followed by the specialisation section.</summary>
+/// <summary>
+/// Reads one stream to its end, then a small in-memory tail: the template disk followed by the specialisation section.
+/// Hashes the head (SHA-384) as it goes, so the bytes actually written can be checked against the verified disk.
+/// </summary>
 internal sealed class AppendedStream(Stream head, ReadOnlyMemory<byte> tail) : Stream
 {
+    private readonly IncrementalHash _headHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA384);
     private int _tailPosition;
     private bool _headDone;
+
+    /// <summary>Upper-case hex SHA-384 of the head as read; call once the stream has been read to its end.</summary>
+    public string HeadSha384 => Convert.ToHexString(_headHash.GetCurrentHash());
 
     public override bool CanRead => true;
 
@@ -29,6 +38,7 @@ internal sealed class AppendedStream(Stream head, ReadOnlyMemory<byte> tail) : S
             var read = head.Read(buffer);
             if (read > 0 || buffer.IsEmpty)
             {
+                _headHash.AppendData(buffer[..read]);
                 return read;
             }
 
@@ -48,6 +58,7 @@ internal sealed class AppendedStream(Stream head, ReadOnlyMemory<byte> tail) : S
             var read = await head.ReadAsync(buffer, cancellationToken);
             if (read > 0 || buffer.IsEmpty)
             {
+                _headHash.AppendData(buffer.Span[..read]);
                 return read;
             }
 
@@ -66,6 +77,16 @@ internal sealed class AppendedStream(Stream head, ReadOnlyMemory<byte> tail) : S
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _headHash.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 
     private int ReadTail(Span<byte> buffer)
     {

@@ -45,7 +45,7 @@ public sealed class JobExecutor(
         }
         catch (Exception) when (lease.LostBecause is { } lost && !ct.IsCancellationRequested)
         {
-            return lost is FabricRefusedException removed ? throw removed : Lost(job, lost.Message);
+            return lost is FabricRefusedException { Status: HttpStatusCode.Unauthorized } removed ? throw removed : Lost(job, lost.Message);
         }
         finally
         {

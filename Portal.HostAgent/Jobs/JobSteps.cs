@@ -175,9 +175,16 @@ public sealed class JobSteps(
         try
         {
             await using var template = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-            await using var content = run.Specialization is { } section ? new AppendedStream(template, section) : (Stream)template;
+            await using var content = new AppendedStream(template, run.Specialization ?? ReadOnlyMemory<byte>.Empty);
             var vm = run.Vm;
             await hypervisor.CreateAsync(new VmDefinition(vm.Id, vm.Name, vm.Size, vm.Shielded), content, key, ct);
+
+            // The file was verified in an earlier step; what counts is that the bytes written are still those bytes.
+            if (!string.Equals(content.HeadSha384, vm.TemplateDisk?.Sha384, StringComparison.OrdinalIgnoreCase))
+            {
+                await hypervisor.DeleteAsync(vm.Id, CancellationToken.None);
+                throw Fail("TemplateDiskMismatch", "The template disk changed on this host while the VM's disk was written; the VM was removed.");
+            }
         }
         catch (Exception e) when (!run.Vm.Shielded && e is not HypervisorException { Error: HypervisorError.AlreadyExists })
         {

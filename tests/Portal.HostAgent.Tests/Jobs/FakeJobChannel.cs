@@ -81,8 +81,12 @@ internal sealed class FakeJobChannel(TimeProvider time) : IJobChannel
         return null;
     }
 
+    /// <summary>Runs when a step report arrives, before it is accepted.</summary>
+    public Action<StepReport>? OnStep { get; set; }
+
     public Task<LeaseRenewal> ReportStepAsync(Guid jobId, StepReport report, CancellationToken ct)
     {
+        OnStep?.Invoke(report);
         Accept(report);
         return Task.FromResult(new LeaseRenewal(time.GetUtcNow().AddMinutes(1)));
     }

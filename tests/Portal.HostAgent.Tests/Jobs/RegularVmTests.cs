@@ -102,4 +102,27 @@ public sealed class RegularVmTests : IDisposable
         Assert.True(completion.Retryable);
         Assert.False(File.Exists(_agent.Keys.PathOf(vm.Id)));
     }
+
+    [Fact]
+    public async Task TemplateDiskChangedAfterItWasVerified_IsCaughtWhileWriting_AndNothingIsLeft()
+    {
+        var vm = AgentUnderTest.RegularVm();
+        _agent.Portal.OnStep = report =>
+        {
+            if (report is { Step: JobStepKind.WriteDisk, State: JobStepState.Running })
+            {
+                var template = Directory.GetFiles(Path.Combine(_agent.DataFolder, "library")).Single();
+                File.WriteAllBytes(template, [.. TestShielding.TemplateDisk[..^1], 0x42]);
+            }
+        };
+
+        await _agent.RunAsync(JobType.Create, vm);
+
+        var completion = _agent.Portal.Completion!;
+        Assert.Equal((JobStepKind.WriteDisk, "TemplateDiskMismatch"), (completion.Error!.Step, completion.Error.Code));
+        Assert.False(completion.Retryable);
+        Assert.Null(_agent.Driver.Find(vm.Id));
+        Assert.False(Directory.Exists(Path.Combine(_agent.DataFolder, "vms", vm.Id.ToString("N"))));
+        Assert.False(File.Exists(_agent.Keys.PathOf(vm.Id)));
+    }
 }
