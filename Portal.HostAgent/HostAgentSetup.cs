@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portal.HostAgent.Attestation;
 using Portal.HostAgent.Fabric;
 using Portal.HostAgent.Hypervisor;
+using Portal.HostAgent.Jobs;
 
 namespace Portal.HostAgent;
 
@@ -10,7 +11,7 @@ public static class HostAgentSetup
 {
     /// <summary>
     /// The whole agent: options from the <c>HostAgent</c> section, the portal client, the credential store, the
-    /// simulated hypervisor, attestation, and the join-and-heartbeat loop. Used by the agent's process and by the
+    /// simulated hypervisor, attestation, the join-and-heartbeat loop and the job loops. Used by the agent's process and by the
     /// portal's embedded simulated hosts alike.
     /// </summary>
     public static IHostApplicationBuilder AddHostAgent(this IHostApplicationBuilder builder)
@@ -39,6 +40,7 @@ public static class HostAgentSetup
         services.AddSingleton<IHypervisorDriver, SimulatedHypervisorDriver>();
         builder.AddHostAttestation();
         services.AddHostedService<HostAgentWorker>();
+        builder.AddHostJobs();
         return builder;
     }
 

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Portal.HostAgent.Jobs;
+
+namespace Portal.HostAgent.Tests.Jobs;
+
+public sealed class HostJobsSetupTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("hostagent-setup-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task AddHostAgent_WiresTheExecutor_AndCreateJobsSayNoTemplateLibraryIsConfigured()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["HostAgent:DataFolder"] = _folder });
+        builder.AddHostAgent();
+        using var host = builder.Build();
+
+        Assert.NotNull(host.Services.GetRequiredService<JobExecutor>());
+        Assert.Contains(host.Services.GetServices<IHostedService>(), s => s.GetType().Name == "JobWorker");
+        var templates = host.Services.GetRequiredService<ITemplateDiskSource>();
+        var refused = await Assert.ThrowsAsync<JobStepFailedException>(() => templates.GetVerifiedDiskAsync("AB", 1, CancellationToken.None));
+        Assert.Equal("NoTemplateLibrary", refused.Code);
+        Assert.Equal(2, host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HostJobOptions>>().Value.JobSlots);
+    }
+
+}
