@@ -35,7 +35,6 @@ public static class HostAgentSetup
         });
         services.AddSingleton<HostCredentialStore>();
         services.AddSingleton<PortalFabricClient>();
-        services.AddSingleton<Library.TemplateDiskCache>();
         services.AddSingleton<HostAgentStatus>();
         services.AddSingleton<IHypervisorDriver, SimulatedHypervisorDriver>();
         builder.AddHostAttestation();

@@ -1,13 +1,10 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace Portal.HostAgent.Jobs;
 
 public static class HostJobsExtensions
 {
     /// <summary>
     /// Adds job taking: the portal job client, the executor and its steps, the regular VMs' key store, and the claim
-    /// loops. A template disk library registers <see cref="ITemplateDiskSource"/>; until one does, create jobs fail
-    /// at their first step saying none is configured.
+    /// loops. Template disks come from the host's <see cref="Library.TemplateDiskCache"/>.
     /// </summary>
     public static IHostApplicationBuilder AddHostJobs(this IHostApplicationBuilder builder)
     {
@@ -16,7 +13,8 @@ public static class HostJobsExtensions
             .BindConfiguration(HostJobOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.TryAddSingleton<ITemplateDiskSource, UnconfiguredTemplateDiskSource>();
+        services.AddSingleton<Library.TemplateDiskCache>();
+        services.AddSingleton<ITemplateDiskSource>(provider => provider.GetRequiredService<Library.TemplateDiskCache>());
         services.AddSingleton<IJobChannel, PortalJobClient>();
         services.AddSingleton<RegularVmKeyStore>();
         services.AddSingleton<JobSteps>();

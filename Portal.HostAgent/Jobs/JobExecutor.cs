@@ -101,6 +101,7 @@ public sealed class JobExecutor(
             KeyReleaseRefusedException r => (r.Refusal.ToString(), r.Message, r.Refusal == KeyReleaseRefusal.Unavailable),
             HypervisorException h => (h.Error.ToString(), h.Message, h.Error == HypervisorError.CapacityExceeded),
             ShieldingFormatException s => (s.Error.ToString(), s.Message, false),
+            Library.TemplateDiskException d => ("TemplateDiskUnavailable", d.Message, true),
             FabricRefusedException p => ("PortalRefused", $"The portal refused a request of this step ({(int)p.Status}): {p.Detail}", false),
             HttpRequestException => ("PortalUnreachable", "The portal could not be reached during this step.", true),
             _ => ("AgentError", $"The host agent failed unexpectedly ({e.GetType().Name}); its log has the details.", true),

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Fabric.Protocol;
 using Portal.Core.Gallery;
 using Portal.HostAgent.Fabric;
+using Portal.HostAgent.Jobs;
 
 namespace Portal.HostAgent.Library;
 
@@ -21,7 +22,7 @@ public sealed class TemplateDiskCache(
     IHttpClientFactory http,
     HostCredentialStore credentials,
     IOptions<HostAgentOptions> options,
-    ILogger<TemplateDiskCache> logger) : IDisposable
+    ILogger<TemplateDiskCache> logger) : ITemplateDiskSource, IDisposable
 {
     public const string FolderName = "library";
 
@@ -51,6 +52,8 @@ public sealed class TemplateDiskCache(
         var download = _downloads.GetOrAdd(hash, h => new Lazy<Task<string>>(() => DownloadAndForgetAsync(h, sizeBytes)));
         return await download.Value.WaitAsync(ct);
     }
+
+    Task<string> ITemplateDiskSource.GetVerifiedDiskAsync(string sha384, long sizeBytes, CancellationToken ct) => GetAsync(sha384, sizeBytes, ct);
 
     public void Dispose()
     {
