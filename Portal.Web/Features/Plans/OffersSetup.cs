@@ -2,7 +2,6 @@ using Portal.Web.Features.AddOns;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Features.Subscriptions;
 using Portal.Web.Features.Tenants;
-using Portal.Web.Features.VirtualMachines;
 
 namespace Portal.Web.Features.Plans;
 
@@ -17,7 +16,6 @@ public static class OffersSetup
         builder.Services.AddScoped<AddOnService>();
         builder.Services.AddScoped<SubscriptionService>();
         builder.Services.AddScoped<TenantAdministration>();
-        builder.Services.AddScoped<VmService>();
         return builder;
     }
 
@@ -25,7 +23,6 @@ public static class OffersSetup
     {
         app.MapPlanEndpoints();
         app.MapSubscriptionEndpoints();
-        app.MapVmEndpoints();
         app.MapAdminPlanEndpoints();
         app.MapAdminAddOnEndpoints();
         app.MapAdminGalleryEndpoints();
