@@ -15,7 +15,8 @@ namespace Portal.Web.Features.Subscriptions;
 
 public partial class SubscriptionsPage
 {
-    private readonly Dictionary<Guid, Guid?> _addOnChoice = [];
+    // One object per subscription: a select binds to its property, since binding cannot evaluate a dictionary index.
+    private readonly Dictionary<Guid, AddOnChoice> _addOnChoices = [];
     private IReadOnlyList<SubscriptionDto> _subscriptions = [];
     private IReadOnlyList<PublicPlanDto> _plans = [];
     private PublicPlanDto? _subscribing;
@@ -58,11 +59,6 @@ public partial class SubscriptionsPage
         }
 
         _subscriptions = await Subscriptions.ListForTenantAsync(_tenantId, CancellationToken.None);
-        foreach (var subscription in _subscriptions)
-        {
-            _addOnChoice.TryAdd(subscription.Id, null);
-        }
-
         _plans = await Catalog.ListPublicAsync(CancellationToken.None);
     }
 
@@ -111,7 +107,8 @@ public partial class SubscriptionsPage
 
     private async Task AddAddOnAsync(SubscriptionDto subscription)
     {
-        if (_addOnChoice.GetValueOrDefault(subscription.Id) is not { } addOnId)
+        var choice = AddOnChoiceFor(subscription);
+        if (choice.AddOnId is not { } addOnId)
         {
             return;
         }
@@ -119,7 +116,7 @@ public partial class SubscriptionsPage
         try
         {
             await Subscriptions.AddAddOnForTenantAsync(_tenantId, subscription.Id, addOnId, _actor, CancellationToken.None);
-            _addOnChoice[subscription.Id] = null;
+            choice.AddOnId = null;
             Show($"The add-on was added to '{subscription.DisplayName}'. Your new limits apply at once.", isError: false);
         }
         catch (DomainException e)
@@ -128,6 +125,17 @@ public partial class SubscriptionsPage
         }
 
         await LoadAsync();
+    }
+
+    private AddOnChoice AddOnChoiceFor(SubscriptionDto subscription)
+    {
+        if (!_addOnChoices.TryGetValue(subscription.Id, out var choice))
+        {
+            choice = new AddOnChoice();
+            _addOnChoices.Add(subscription.Id, choice);
+        }
+
+        return choice;
     }
 
     private void Show(string message, bool isError)
@@ -158,4 +166,9 @@ public partial class SubscriptionsPage
         SubscriptionState.Suspended => BadgeColor.Warning,
         SubscriptionState.Deleted => BadgeColor.Subtle,
     };
+
+    private sealed class AddOnChoice
+    {
+        public Guid? AddOnId { get; set; }
+    }
 }
