@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
+using Portal.Core.Plans;
 using Portal.Core.Quotas;
 using Portal.Core.Subscriptions;
 using Portal.Core.Tenants;
@@ -19,6 +20,7 @@ public partial class SubscriptionsPage
     private readonly Dictionary<Guid, AddOnChoice> _addOnChoices = [];
     private IReadOnlyList<SubscriptionDto> _subscriptions = [];
     private IReadOnlyList<PublicPlanDto> _plans = [];
+    private Dictionary<Guid, int> _heldByPlan = [];
     private PublicPlanDto? _subscribing;
     private string? _displayName;
     private string? _invitationCode;
@@ -59,8 +61,14 @@ public partial class SubscriptionsPage
         }
 
         _subscriptions = await Subscriptions.ListForTenantAsync(_tenantId, CancellationToken.None);
+        _heldByPlan = _subscriptions.CountBy(s => s.PlanId).ToDictionary();
         _plans = await Catalog.ListPublicAsync(CancellationToken.None);
     }
+
+    private int HeldCount(PublicPlanDto plan) => _heldByPlan.GetValueOrDefault(plan.Id);
+
+    private Eligibility RoomFor(PublicPlanDto plan) =>
+        SubscriptionRules.CanHoldAnother(plan.Name, plan.MaxSubscriptionsPerTenant, HeldCount(plan));
 
     private void StartSubscribe(PublicPlanDto plan)
     {
