@@ -41,11 +41,20 @@ public static class SubscriptionRules
             }
         }
 
-        if (plan.MaxSubscriptionsPerTenant is { } max && existingSubscriptionsOfTenantOnPlan >= max)
+        var room = CanHoldAnother(plan.Name, plan.MaxSubscriptionsPerTenant, existingSubscriptionsOfTenantOnPlan);
+        if (!room.IsAllowed)
         {
-            throw new StateConflictException(
-                $"Plan '{plan.Name}' allows at most {max} subscription(s) per account; " +
-                $"this account already has {existingSubscriptionsOfTenantOnPlan}.");
+            throw new StateConflictException(room.Reason!);
         }
     }
+
+    /// <summary>
+    /// Whether a tenant holding <paramref name="existingSubscriptionsOfTenantOnPlan"/> subscriptions to a plan (not
+    /// Deleted) is below the plan's per-account maximum, so pages can say so before the tenant tries.
+    /// </summary>
+    public static Eligibility CanHoldAnother(string planName, int? maxSubscriptionsPerTenant, int existingSubscriptionsOfTenantOnPlan) =>
+        maxSubscriptionsPerTenant is { } max && existingSubscriptionsOfTenantOnPlan >= max
+            ? Eligibility.Denied($"Plan '{planName}' allows at most {max} subscription(s) per account; " +
+                $"this account already has {existingSubscriptionsOfTenantOnPlan}.")
+            : Eligibility.Allowed;
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
+using Portal.Core.Plans;
 using Portal.Core.Quotas;
 using Portal.Core.Subscriptions;
 using Portal.Core.Tenants;
@@ -15,9 +16,11 @@ namespace Portal.Web.Features.Subscriptions;
 
 public partial class SubscriptionsPage
 {
-    private readonly Dictionary<Guid, Guid?> _addOnChoice = [];
+    // One object per subscription: a select binds to its property, since binding cannot evaluate a dictionary index.
+    private readonly Dictionary<Guid, AddOnChoice> _addOnChoices = [];
     private IReadOnlyList<SubscriptionDto> _subscriptions = [];
     private IReadOnlyList<PublicPlanDto> _plans = [];
+    private Dictionary<Guid, int> _heldByPlan = [];
     private PublicPlanDto? _subscribing;
     private string? _displayName;
     private string? _invitationCode;
@@ -58,13 +61,14 @@ public partial class SubscriptionsPage
         }
 
         _subscriptions = await Subscriptions.ListForTenantAsync(_tenantId, CancellationToken.None);
-        foreach (var subscription in _subscriptions)
-        {
-            _addOnChoice.TryAdd(subscription.Id, null);
-        }
-
+        _heldByPlan = _subscriptions.CountBy(s => s.PlanId).ToDictionary();
         _plans = await Catalog.ListPublicAsync(CancellationToken.None);
     }
+
+    private int HeldCount(PublicPlanDto plan) => _heldByPlan.GetValueOrDefault(plan.Id);
+
+    private Eligibility RoomFor(PublicPlanDto plan) =>
+        SubscriptionRules.CanHoldAnother(plan.Name, plan.MaxSubscriptionsPerTenant, HeldCount(plan));
 
     private void StartSubscribe(PublicPlanDto plan)
     {
@@ -111,7 +115,8 @@ public partial class SubscriptionsPage
 
     private async Task AddAddOnAsync(SubscriptionDto subscription)
     {
-        if (_addOnChoice.GetValueOrDefault(subscription.Id) is not { } addOnId)
+        var choice = AddOnChoiceFor(subscription);
+        if (choice.AddOnId is not { } addOnId)
         {
             return;
         }
@@ -119,7 +124,7 @@ public partial class SubscriptionsPage
         try
         {
             await Subscriptions.AddAddOnForTenantAsync(_tenantId, subscription.Id, addOnId, _actor, CancellationToken.None);
-            _addOnChoice[subscription.Id] = null;
+            choice.AddOnId = null;
             Show($"The add-on was added to '{subscription.DisplayName}'. Your new limits apply at once.", isError: false);
         }
         catch (DomainException e)
@@ -128,6 +133,17 @@ public partial class SubscriptionsPage
         }
 
         await LoadAsync();
+    }
+
+    private AddOnChoice AddOnChoiceFor(SubscriptionDto subscription)
+    {
+        if (!_addOnChoices.TryGetValue(subscription.Id, out var choice))
+        {
+            choice = new AddOnChoice();
+            _addOnChoices.Add(subscription.Id, choice);
+        }
+
+        return choice;
     }
 
     private void Show(string message, bool isError)
@@ -158,4 +174,9 @@ public partial class SubscriptionsPage
         SubscriptionState.Suspended => BadgeColor.Warning,
         SubscriptionState.Deleted => BadgeColor.Subtle,
     };
+
+    private sealed class AddOnChoice
+    {
+        public Guid? AddOnId { get; set; }
+    }
 }

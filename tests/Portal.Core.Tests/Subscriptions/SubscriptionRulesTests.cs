@@ -113,6 +113,26 @@ public class SubscriptionRulesTests
         Assert.Equal("Plan 'Gold' allows at most 2 subscription(s) per account; this account already has 2.", ex.Message);
     }
 
+    [Theory]
+    [InlineData(null, 5)]
+    [InlineData(2, 0)]
+    [InlineData(2, 1)]
+    public void CanHoldAnother_BelowMaximumOrUnlimited_IsAllowed(int? max, int existing)
+    {
+        Assert.Equal(Eligibility.Allowed, SubscriptionRules.CanHoldAnother("Gold", max, existing));
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 3)]
+    public void CanHoldAnother_AtMaximum_IsDeniedWithNumbers(int max, int existing)
+    {
+        var room = SubscriptionRules.CanHoldAnother("Gold", max, existing);
+
+        Assert.False(room.IsAllowed);
+        Assert.Equal($"Plan 'Gold' allows at most {max} subscription(s) per account; this account already has {existing}.", room.Reason);
+    }
+
     // Decision: the per-account maximum is the plan's rule, so admins are held to it too (they can raise it).
     [Fact]
     public void EnsureCanSubscribe_MaxSubscriptionsReachedByAdmin_IsRefused()
