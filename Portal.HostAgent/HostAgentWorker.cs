@@ -5,6 +5,7 @@ using Portal.Core.Fabric.Protocol;
 using Portal.HostAgent.Attestation;
 using Portal.HostAgent.Fabric;
 using Portal.HostAgent.Hypervisor;
+using Portal.HostAgent.Jobs;
 
 namespace Portal.HostAgent;
 
@@ -19,6 +20,7 @@ internal sealed class HostAgentWorker(
     PortalFabricClient portal,
     IHypervisorDriver hypervisor,
     IHostHealth health,
+    StrayVmRemover strays,
     HostAgentStatus status,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
@@ -107,6 +109,11 @@ internal sealed class HostAgentWorker(
             {
                 var answer = await portal.HeartbeatAsync(membership.Credential, Heartbeat(membership.HostId), ct);
                 status.Beat(answer, time.GetUtcNow());
+                if (answer.StrayVms is { Count: > 0 } stray)
+                {
+                    await strays.RemoveAsync(stray, ct);
+                }
+
                 var now = new HostStateChange(answer.State, answer.RecordedAttestation);
                 if (now != last)
                 {

@@ -128,6 +128,12 @@ public sealed class VirtualMachine
     }
 
     /// <summary>
+    /// True when <paramref name="hostId"/> still holds this VM but should let go of it: the VM was deleted, or it lives
+    /// on another host (its create moved there after this host lost the job).
+    /// </summary>
+    public bool IsStrayOn(Guid hostId) => State == VmState.Deleted || (HostId is { } placed && placed != hostId);
+
+    /// <summary>
     /// Keeps the key protector the host made. A replayed report of the same protector is fine; a different one for a VM
     /// that already has one is refused, so a VM's disk key can never be silently replaced.
     /// </summary>

@@ -18,6 +18,7 @@ public static class HostJobsExtensions
         services.AddSingleton<IJobChannel, PortalJobClient>();
         services.AddSingleton<RegularVmKeyStore>();
         services.AddSingleton<JobSteps>();
+        services.AddSingleton<StrayVmRemover>();
         services.AddSingleton<JobExecutor>();
         services.AddHostedService<JobWorker>();
         return builder;

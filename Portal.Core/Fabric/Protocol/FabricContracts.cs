@@ -53,10 +53,15 @@ public sealed record AttestationReport(
     byte[]? HealthCertificate,
     byte[]? TransportPublicKey);
 
-/// <summary>What the portal recorded; the host uses <see cref="State"/> to learn it is draining or removed.</summary>
+/// <summary>
+/// What the portal recorded; the host uses <see cref="State"/> to learn it is draining or removed. <see
+/// cref="StrayVms"/> lists VMs the host reported that the fabric deleted or placed on another host (e.g. a create that
+/// moved after this host lost its lease): the host turns them off and deletes them, so no VM runs twice.
+/// </summary>
 public sealed record HeartbeatResponse(
     HostState State,
     AttestationStatus RecordedAttestation,
     AttestationSubStatus RecordedSubStatus,
     string AttestationReason,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    IReadOnlyList<Guid>? StrayVms = null);

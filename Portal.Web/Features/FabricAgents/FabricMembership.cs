@@ -109,6 +109,26 @@ public sealed class FabricMembership(
 
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(PortalChange.Host(host.Id));
-        return new HeartbeatResponse(host.State, host.AttestationStatus, host.AttestationSubStatus, host.AttestationReason, now);
+        return new HeartbeatResponse(host.State, host.AttestationStatus, host.AttestationSubStatus, host.AttestationReason, now,
+            await StrayVmsAsync(db, host, vms, ct));
+    }
+
+    /// <summary>The reported VMs this host should let go of. VMs the portal never knew are left alone.</summary>
+    private async Task<IReadOnlyList<Guid>> StrayVmsAsync(PortalDbContext db, GuardedHost host, IReadOnlyList<VmReport> reported, CancellationToken ct)
+    {
+        var ids = reported.Select(v => v.VmId).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var known = await db.VirtualMachines.AsNoTracking().Where(v => ids.Contains(v.Id)).ToListAsync(ct);
+        var strays = known.Where(v => v.IsStrayOn(host.Id)).Select(v => v.Id).ToList();
+        if (strays.Count > 0)
+        {
+            logger.LogWarning("Host {HostName} holds {Count} VM(s) that were deleted or live elsewhere; it is told to remove them", host.Name, strays.Count);
+        }
+
+        return strays;
     }
 }

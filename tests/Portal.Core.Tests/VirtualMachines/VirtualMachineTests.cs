@@ -124,6 +124,21 @@ public sealed class VirtualMachineTests
         Assert.Null(vm.HostId);
     }
 
+    [Fact]
+    public void IsStrayOn_AHostThatLostTheVmToAnotherOrToDeletion()
+    {
+        var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
+        var vm = InState(VmState.Provisioning);
+        Assert.False(vm.IsStrayOn(a));
+
+        vm.AssignHost(b);
+        Assert.True(vm.IsStrayOn(a));
+        Assert.False(vm.IsStrayOn(b));
+
+        vm.MarkDeleted(Now);
+        Assert.True(vm.IsStrayOn(b));
+    }
+
     private static VirtualMachine Shielded(ShieldingPolicy policy) => VirtualMachine.Create(Guid.NewGuid(), Guid.NewGuid(), "s", Guid.NewGuid(),
         HardwareProfile.Create("Small", 1, 2, 20, null, Now), true, Now, Guid.NewGuid(), policy);
 
