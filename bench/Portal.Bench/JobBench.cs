@@ -284,12 +284,19 @@ public sealed class JobBench(
     }
 
     /// <summary>The controller's loop polls for expired leases and waiting jobs on every sweep, job or not: apart from placement.</summary>
-    private static string Origin(CapturedCommand command) =>
-        command.Origin != "(background)" ? command.Origin
-        : command.Text.StartsWith("SELECT j.\"Id\" FROM jobs AS j WHERE j.\"State\" = 'Running'", StringComparison.Ordinal)
-            || command.Text.StartsWith("SELECT j.\"Id\" FROM jobs AS j WHERE j.\"State\" = 'Queued'", StringComparison.Ordinal)
+    private static string Origin(CapturedCommand command)
+    {
+        if (command.Origin != "(background)")
+        {
+            return command.Origin;
+        }
+
+        var text = string.Join(' ', command.Text.Split((char[])[' ', '\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        return text.StartsWith("SELECT j.\"Id\" FROM jobs AS j WHERE j.\"State\" = 'Running'", StringComparison.Ordinal)
+            || text.StartsWith("SELECT j.\"Id\" FROM jobs AS j WHERE j.\"State\" = 'Queued'", StringComparison.Ordinal)
             ? "(fabric controller: sweep polls, every 50 ms, job or not)"
             : "(fabric controller: placement of the job)";
+    }
 
     private static int Order(string origin) =>
         origin.Contains("/vms", StringComparison.Ordinal) ? 0
