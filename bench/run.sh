@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (bench/README.md): starts PostgreSQL as test.sh does, builds Release, prints the results table.
-# Arguments go to the bench, e.g. ./bench/run.sh --duration 20 --concurrency 32. Build output goes to
+# Arguments go to the bench, e.g. ./bench/run.sh --duration 20 --concurrency 32; ./bench/run.sh --jobs runs the job
+# benchmark instead (agent protocol vs pgbench, on a portal of its own; about 5-10 minutes). Build output goes to
 # $BENCH_ARTIFACTS (default /tmp/portal-bench-artifacts), so it never touches a test run's bin/obj.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,4 +33,5 @@ export PORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=portal;Passwo
 PATH="$PATH:/usr/lib/postgresql/$pg_version/bin"
 
 dotnet build bench/Portal.Bench -c Release --artifacts-path "$artifacts" -warnaserror --nologo -clp:ErrorsOnly
-dotnet "$artifacts/bin/Portal.Bench/release/Portal.Bench.dll" "$@"
+# The bench stops every process it starts (pgbench) itself; bound the whole run as well.
+exec timeout --signal=INT --kill-after=30 30m dotnet "$artifacts/bin/Portal.Bench/release/Portal.Bench.dll" "$@"

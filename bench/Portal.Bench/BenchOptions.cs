@@ -2,11 +2,17 @@ using Npgsql;
 
 namespace Portal.Bench;
 
-/// <summary>Command-line settings: <c>--duration</c>, <c>--warmup</c> (seconds), <c>--concurrency</c>, <c>--no-pgbench</c>.</summary>
-public sealed record BenchOptions(TimeSpan Warmup, TimeSpan Duration, int Concurrency, bool RunPgbench, string ServerConnectionString)
+/// <summary>
+/// Command-line settings: <c>--duration</c>, <c>--warmup</c> (seconds), <c>--concurrency</c>, <c>--no-pgbench</c>, and
+/// <c>--jobs</c> (the job benchmark instead of the HTTP ones) with <c>--jobs-count</c> and <c>--jobs-hosts</c>.
+/// </summary>
+public sealed record BenchOptions(
+    TimeSpan Warmup, TimeSpan Duration, int Concurrency, bool RunPgbench, string ServerConnectionString,
+    bool Jobs = false, int JobCount = 2000, IReadOnlyList<int>? JobHosts = null)
 {
     public const string Usage =
         "usage: Portal.Bench [--duration SECONDS=10] [--warmup SECONDS=5] [--concurrency N=16] [--no-pgbench]\n"
+        + "       Portal.Bench --jobs [--jobs-count N=2000] [--jobs-hosts K,K=4,16] [--duration S] [--warmup S] [--no-pgbench]\n"
         + "PostgreSQL server from PORTAL_TEST_POSTGRES (default Host=127.0.0.1;Port=5432;Username=portal;Password=portal).";
 
     public static BenchOptions Parse(string[] args)
@@ -15,6 +21,9 @@ public sealed record BenchOptions(TimeSpan Warmup, TimeSpan Duration, int Concur
         var duration = 10;
         var concurrency = 16;
         var pgbench = true;
+        var jobs = false;
+        var jobCount = 2000;
+        IReadOnlyList<int> jobHosts = [4, 16];
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -31,9 +40,28 @@ public sealed record BenchOptions(TimeSpan Warmup, TimeSpan Duration, int Concur
                 case "--no-pgbench":
                     pgbench = false;
                     break;
+                case "--jobs":
+                    jobs = true;
+                    break;
+                case "--jobs-count":
+                    jobCount = Math.Min(PositiveInt(args, ++i), 20_000);
+                    break;
+                case "--jobs-hosts":
+                    jobHosts = i + 1 < args.Length
+                        ? [.. args[++i].Split(',').Select(k => int.TryParse(k, out var n) && n is > 0 and <= 64
+                            ? n
+                            : throw new ArgumentException("'--jobs-hosts' needs host counts from 1 to 64, e.g. 4,16."))]
+                        : throw new ArgumentException("'--jobs-hosts' needs host counts, e.g. 4,16.");
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
+        }
+
+        if (jobCount > jobHosts.Min() * 4000)
+        {
+            // A bench host offers 4,096 vCPUs and every VM takes one: more would make placement wait for room.
+            throw new ArgumentException($"'--jobs-count' may be at most 4,000 per host of the smallest round ({jobHosts.Min() * 4000}).");
         }
 
         var server = Environment.GetEnvironmentVariable("PORTAL_TEST_POSTGRES") is { Length: > 0 } configured
@@ -46,7 +74,8 @@ public sealed record BenchOptions(TimeSpan Warmup, TimeSpan Duration, int Concur
             throw new ArgumentException($"PORTAL_TEST_POSTGRES must point at this machine (127.0.0.1), not '{host}'.");
         }
 
-        return new BenchOptions(TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), concurrency, pgbench, server);
+        return new BenchOptions(TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), concurrency, pgbench, server,
+            jobs, jobCount, jobHosts);
     }
 
     private static int PositiveInt(string[] args, int index, bool allowZero = false)

@@ -24,8 +24,13 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
     private readonly string _serverConnectionString;
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), $"portal-bench-{Guid.NewGuid():N}");
 
-    public BenchPortal(string serverConnectionString)
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    /// <param name="serverConnectionString">The PostgreSQL server; the bench database is created on it.</param>
+    /// <param name="settings">Extra configuration for the portal, e.g. the job benchmark's fast fabric controller sweep.</param>
+    public BenchPortal(string serverConnectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         _serverConnectionString = serverConnectionString;
         DatabaseName = $"portal_bench_{Guid.NewGuid():N}";
         ConnectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = DatabaseName }.ConnectionString;
@@ -73,7 +78,16 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Warnings go to stderr with the bench's progress lines; stdout carries only the results.
         builder.UseSetting("Logging:Console:LogToStandardErrorThreshold", "Trace");
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, HelloStartupFilter>());
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, SqlCapture.RequestTagStartupFilter>();
+            services.AddSingleton<IStartupFilter, HelloStartupFilter>();
+        });
     }
 
     private async Task DropDatabaseAsync()

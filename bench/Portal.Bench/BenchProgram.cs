@@ -52,6 +52,12 @@ internal static class BenchProgram
 
     private static async Task RunAsync(BenchOptions options, CancellationToken ct)
     {
+        if (options.Jobs)
+        {
+            await RunJobsAsync(options, ct);
+            return;
+        }
+
         var runner = new LoadRunner(options.Concurrency, options.Warmup, options.Duration);
         var table = new ResultTable();
 
@@ -118,6 +124,50 @@ internal static class BenchProgram
             $"{options.Concurrency} concurrent workers · {options.Warmup.TotalSeconds:0} s warm-up + {options.Duration.TotalSeconds:0} s measured per benchmark · load generator in the portal's process · {vms:N0} VMs reserved in all · CPU busy before start {busyBefore:0}%"));
         Console.WriteLine();
         Console.Write(table.Render());
+    }
+
+    /// <summary>The job benchmark on a portal of its own: the fabric controller sweeps every 50 ms.</summary>
+    private static async Task RunJobsAsync(BenchOptions options, CancellationToken ct)
+    {
+        var busyBefore = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
+        if (busyBefore > 25)
+        {
+            Progress(Invariant($"warning: the machine is already {busyBefore:0}% busy; other work will skew the numbers"));
+        }
+
+        Progress("starting the portal on a fresh database (migrations run now)");
+        await using var portal = new BenchPortal(options.ServerConnectionString, new Dictionary<string, string>
+        {
+            ["Fabric:Jobs:SweepInterval"] = "00:00:00.050",
+            // The bench beats each host once; a round must not outlive that beat.
+            ["Fabric:HeartbeatStaleAfter"] = "00:30:00",
+        });
+        var address = portal.Start();
+        Progress($"portal on {address}; creating an offer and a tenant with {options.Concurrency} subscriptions");
+        var setup = new PortalSetup(address);
+        var offer = await setup.CreateOfferAsync(ct);
+        var writer = await setup.CreateTenantAsync("jobs", offer.PlanId, subscriptions: options.Concurrency, ct);
+        var pgbench = options.RunPgbench ? PgBench.Find() : null;
+        if (options.RunPgbench && pgbench is null)
+        {
+            Progress("pgbench is not on PATH: no baseline");
+        }
+
+        var bench = new JobBench(portal, address, setup, offer, writer, options.Concurrency, options.Duration);
+        var rounds = await bench.RunAsync(options.JobCount, options.JobHosts ?? [4, 16], options.Warmup > TimeSpan.Zero, pgbench, ct);
+
+        Console.WriteLine();
+        var server = await ServerVersionAsync(portal.ConnectionString, ct);
+        Console.WriteLine(Invariant(
+            $"{DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz} · {Environment.ProcessorCount} cores · {RuntimeInformation.OSDescription} · .NET {Environment.Version} · {server}"));
+        Console.WriteLine(Invariant(
+            $"jobs: claim → one step report → complete, no step time · one agent loop per host · pgbench {options.Duration.TotalSeconds:0} s per round · fabric sweep 50 ms · CPU busy before start {busyBefore:0}%"));
+        Console.WriteLine();
+        Console.Write(JobBench.Render(rounds, JobBench.LastCapture));
+        foreach (var command in JobBench.LastCapture)
+        {
+            Progress($"  {command.Origin} · {command.Kind} {command.Text.ReplaceLineEndings(" ")}");
+        }
     }
 
     private static async Task<Measurement> MeasureAsync(LoadRunner runner, string name, BenchOperation operation, CancellationToken ct)

@@ -33,13 +33,14 @@ public static partial class PgBench
             var output = await RunAsync(executable, database,
                 ["-n", mode, "-T", seconds, "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2"],
                 duration + TimeSpan.FromMinutes(1), ct);
-            results.Add(new PgBenchResult(name, Number(Tps(), output), Number(Latency(), output)));
+            results.Add(Parse(name, output));
         }
 
         return results;
     }
 
-    private static async Task<string> RunAsync(
+    /// <summary>Runs pgbench against <paramref name="database"/> and returns its output; throws when it fails.</summary>
+    public static async Task<string> RunAsync(
         string executable, NpgsqlConnectionStringBuilder database, string[] args, TimeSpan timeout, CancellationToken ct)
     {
         var start = new ProcessStartInfo(executable)
@@ -80,6 +81,8 @@ public static partial class PgBench
             ? output
             : throw new InvalidOperationException($"pgbench {string.Join(' ', args)} exited with {process.ExitCode}: {output}");
     }
+
+    public static PgBenchResult Parse(string name, string output) => new(name, Number(Tps(), output), Number(Latency(), output));
 
     private static double Number(Regex pattern, string output) =>
         pattern.Match(output) is { Success: true } match

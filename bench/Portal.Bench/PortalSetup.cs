@@ -91,6 +91,9 @@ public sealed partial class PortalSetup(Uri baseAddress)
         await EnsureAsync(response, HttpStatusCode.Redirect, ct);
     }
 
+    /// <summary>The provider admin's API client (bearer token), e.g. for join tokens and draining hosts.</summary>
+    public Task<HttpClient> AdminClientAsync(CancellationToken ct) => ApiClientAsync(BenchPortal.AdminEmail, BenchPortal.AdminPassword, ct);
+
     private async Task<HttpClient> ApiClientAsync(string email, string password, CancellationToken ct)
     {
         var client = new HttpClient { BaseAddress = baseAddress };
@@ -101,13 +104,13 @@ public sealed partial class PortalSetup(Uri baseAddress)
         return client;
     }
 
-    private static async Task<T> CreatedAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    public static async Task<T> CreatedAsync<T>(HttpResponseMessage response, CancellationToken ct)
     {
         await EnsureAsync(response, HttpStatusCode.Created, ct);
         return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
     }
 
-    private static async Task EnsureAsync(HttpResponseMessage response, HttpStatusCode expected, CancellationToken ct)
+    public static async Task EnsureAsync(HttpResponseMessage response, HttpStatusCode expected, CancellationToken ct)
     {
         if (response.StatusCode != expected)
         {
