@@ -28,7 +28,9 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
 
         // The same Idempotency-Key from one tenant names one job.
         builder.HasIndex(j => new { j.TenantId, j.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");
-        builder.HasIndex(j => new { j.State, j.HostId });
+        // Claims take the oldest job placed on a host; placement and the reaper scan by state.
+        builder.HasIndex(j => new { j.HostId, j.State, j.CreatedAt });
+        builder.HasIndex(j => new { j.State, j.CreatedAt });
         builder.HasIndex(j => new { j.VmId, j.CreatedAt });
         builder.HasIndex(j => new { j.TenantId, j.CreatedAt });
 

@@ -18,29 +18,20 @@ public static class JobQueue
         this PortalDbContext db, Guid hostId, TimeSpan lease, DateTimeOffset now, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        Guid? id;
-        if (db.Database.IsNpgsql())
-        {
-            var ids = await db.Database.SqlQuery<Guid>($"""
-                SELECT "Id" AS "Value" FROM jobs
+        var job = db.Database.IsNpgsql()
+            ? (await db.Jobs.FromSql($"""
+                SELECT * FROM jobs
                 WHERE "HostId" = {hostId} AND "State" = 'Placing'
                 ORDER BY "CreatedAt" LIMIT 1
                 FOR UPDATE SKIP LOCKED
-                """).ToListAsync(ct);
-            id = ids.Count == 0 ? null : ids[0];
-        }
-        else
-        {
-            id = await db.Jobs.Where(j => j.HostId == hostId && j.State == JobState.Placing)
-                .OrderBy(j => j.CreatedAt).Select(j => (Guid?)j.Id).FirstOrDefaultAsync(ct);
-        }
-
-        if (id is null)
+                """).ToListAsync(ct)).SingleOrDefault()
+            : await db.Jobs.Where(j => j.HostId == hostId && j.State == JobState.Placing)
+                .OrderBy(j => j.CreatedAt).FirstOrDefaultAsync(ct);
+        if (job is null)
         {
             return null;
         }
 
-        var job = await db.Jobs.SingleAsync(j => j.Id == id, ct);
         job.Claim(hostId, lease, now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -48,15 +39,10 @@ public static class JobQueue
     }
 
     /// <summary>Loads a job for change with its row held until the caller's transaction ends; null when unknown.</summary>
-    public static async Task<Job?> LockJobAsync(this PortalDbContext db, Guid jobId, CancellationToken ct)
-    {
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.SqlQuery<Guid>($"SELECT \"Id\" AS \"Value\" FROM jobs WHERE \"Id\" = {jobId} FOR UPDATE").ToListAsync(ct);
-        }
-
-        return await db.Jobs.SingleOrDefaultAsync(j => j.Id == jobId, ct);
-    }
+    public static async Task<Job?> LockJobAsync(this PortalDbContext db, Guid jobId, CancellationToken ct) =>
+        db.Database.IsNpgsql()
+            ? (await db.Jobs.FromSql($"SELECT * FROM jobs WHERE \"Id\" = {jobId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault()
+            : await db.Jobs.SingleOrDefaultAsync(j => j.Id == jobId, ct);
 
     /// <summary>
     /// Holds every host row in the fabric until the transaction ends, so two placements (in this process or another) see

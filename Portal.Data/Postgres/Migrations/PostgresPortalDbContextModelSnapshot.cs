@@ -580,9 +580,7 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("HostId");
-
-                    b.HasIndex("State", "HostId");
+                    b.HasIndex("State", "CreatedAt");
 
                     b.HasIndex("TenantId", "CreatedAt");
 
@@ -591,6 +589,8 @@ namespace Portal.Data.Postgres.Migrations
                         .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.HasIndex("VmId", "CreatedAt");
+
+                    b.HasIndex("HostId", "State", "CreatedAt");
 
                     b.ToTable("jobs", (string)null);
                 });

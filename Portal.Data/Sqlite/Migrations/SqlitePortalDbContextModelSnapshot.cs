@@ -567,9 +567,7 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("HostId");
-
-                    b.HasIndex("State", "HostId");
+                    b.HasIndex("State", "CreatedAt");
 
                     b.HasIndex("TenantId", "CreatedAt");
 
@@ -578,6 +576,8 @@ namespace Portal.Data.Sqlite.Migrations
                         .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.HasIndex("VmId", "CreatedAt");
+
+                    b.HasIndex("HostId", "State", "CreatedAt");
 
                     b.ToTable("jobs", (string)null);
                 });

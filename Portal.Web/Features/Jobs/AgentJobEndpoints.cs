@@ -48,7 +48,7 @@ public static class AgentJobEndpoints
     private static async Task<NoContent> StoreKeyProtectorAsync(
         Guid id, KeyProtectorReport report, ClaimsPrincipal user, JobDispatch dispatch, CancellationToken ct)
     {
-        await dispatch.StoreKeyProtectorAsync(FabricHostAuthenticationHandler.GetHostId(user), id, report, ct);
+        await dispatch.StoreKeyProtectorAsync(Host(user), id, report, ct);
         return TypedResults.NoContent();
     }
 
@@ -60,7 +60,9 @@ public static class AgentJobEndpoints
     private static async Task<NoContent> CompleteAsync(
         Guid id, JobCompletion completion, ClaimsPrincipal user, JobDispatch dispatch, CancellationToken ct)
     {
-        await dispatch.CompleteAsync(FabricHostAuthenticationHandler.GetHostId(user), id, completion, ct);
+        await dispatch.CompleteAsync(Host(user), id, completion, ct);
         return TypedResults.NoContent();
     }
+
+    private static AgentHost Host(ClaimsPrincipal user) => new(FabricHostAuthenticationHandler.GetHostId(user), user.Identity?.Name ?? "");
 }

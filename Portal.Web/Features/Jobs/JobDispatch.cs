@@ -12,6 +12,9 @@ using Portal.Web.Infrastructure.ChangeFeed;
 
 namespace Portal.Web.Features.Jobs;
 
+/// <summary>The authenticated host making an agent call.</summary>
+public sealed record AgentHost(Guid Id, string Name);
+
 /// <summary>
 /// The agent's side of a job: claim (long poll), step reports, lease renewal, the key protector the host made, the
 /// sealed shielding data, and the end. Every call after the claim must carry the current fencing number within the
@@ -84,8 +87,9 @@ public sealed class JobDispatch(
     /// Keeps the key protector the host made for a new shielded VM. It must be wrapped for exactly the owner and the
     /// guardians of the VM's shielding data, or HGS could not release it to this fabric (or would to another).
     /// </summary>
-    public async Task StoreKeyProtectorAsync(Guid hostId, Guid jobId, KeyProtectorReport report, CancellationToken ct)
+    public async Task StoreKeyProtectorAsync(AgentHost host, Guid jobId, KeyProtectorReport report, CancellationToken ct)
     {
+        var hostId = host.Id;
         ArgumentNullException.ThrowIfNull(report);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -112,7 +116,7 @@ public sealed class JobDispatch(
 
         vm.AttachKeyProtector(report.KeyProtector!);
         job.RenewLease(hostId, report.FencingToken, options.Value.LeaseDuration, now);
-        db.AuditEntries.Add(AuditEntry.Record(await HostActorAsync(db, hostId, ct), "vm.key-protector-stored",
+        db.AuditEntries.Add(AuditEntry.Record(HostActor(host), "vm.key-protector-stored",
             $"vm:{vm.Id} ({vm.Name}) key protector {protector.Id} for {protector.Guardians.Count} guardian(s)", vm.TenantId, now));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -132,8 +136,9 @@ public sealed class JobDispatch(
     }
 
     /// <summary>The host's last word on the job: success moves the VM; a failure is retried while it may be.</summary>
-    public async Task CompleteAsync(Guid hostId, Guid jobId, JobCompletion completion, CancellationToken ct)
+    public async Task CompleteAsync(AgentHost host, Guid jobId, JobCompletion completion, CancellationToken ct)
     {
+        var hostId = host.Id;
         ArgumentNullException.ThrowIfNull(completion);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -151,7 +156,7 @@ public sealed class JobDispatch(
 
         var vm = await db.VirtualMachines.SingleAsync(v => v.Id == job.VmId, ct);
         job.ApplyTo(vm, now);
-        db.AuditEntries.Add(AuditEntry.Record(await HostActorAsync(db, hostId, ct), $"job.{Outcome(job)}",
+        db.AuditEntries.Add(AuditEntry.Record(HostActor(host), $"job.{Outcome(job)}",
             $"job:{job.Id} ({job.Type} vm:{vm.Id} {vm.Name})" + (job.Error is { } failure && job.State != JobState.Succeeded ? $": {failure.Message}" : ""),
             job.TenantId, now));
         await db.SaveChangesAsync(ct);
@@ -185,11 +190,7 @@ public sealed class JobDispatch(
                 vm.KeyProtector, vm.ShieldingDataId is not null));
     }
 
-    private static async Task<AuditActor> HostActorAsync(PortalDbContext db, Guid hostId, CancellationToken ct)
-    {
-        var name = await db.GuardedHosts.AsNoTracking().Where(h => h.Id == hostId).Select(h => h.Name).SingleOrDefaultAsync(ct);
-        return new AuditActor(null, $"host:{name ?? hostId.ToString()}", null);
-    }
+    private static AuditActor HostActor(AgentHost host) => new(null, $"host:{host.Name}", null);
 
     private static string Outcome(Job job) => job.State switch
     {
