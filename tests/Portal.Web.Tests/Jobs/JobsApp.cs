@@ -17,13 +17,13 @@ namespace Portal.Web.Tests.Jobs;
 
 /// <summary>
 /// A fabric test portal of its own (fresh database, so no host or job of another test can take part) whose fabric
-/// controller runs on short times: leases of a few seconds, sweeps every 200 ms, no retry backoff.
+/// controller runs on short times: leases of seconds (10 unless a test needs them to run out sooner), sweeps every 200 ms, no retry backoff.
 /// </summary>
 public sealed class JobsApp : IAsyncLifetime
 {
     public JobsApp(TimeSpan? lease = null)
     {
-        Lease = lease ?? TimeSpan.FromSeconds(5);
+        Lease = lease ?? TimeSpan.FromSeconds(10);
         Fabric = FabricTestApp.With(new Dictionary<string, string?>
         {
             ["Fabric:Jobs:LeaseDuration"] = Lease.ToString("c", CultureInfo.InvariantCulture),
