@@ -93,7 +93,7 @@ public sealed class TestJobAgent
     /// </summary>
     public async Task<JobAssignment> ClaimJobAsync(TimeSpan? timeout = null)
     {
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(8));
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (DateTimeOffset.UtcNow < deadline)
         {
             if (await TryClaimAsync(1) is { } assignment)
@@ -102,7 +102,7 @@ public sealed class TestJobAgent
             }
         }
 
-        throw new Xunit.Sdk.XunitException($"Host {Agent.Name} got no job within {timeout ?? TimeSpan.FromSeconds(8)}.");
+        throw new Xunit.Sdk.XunitException($"Host {Agent.Name} got no job within {timeout ?? TimeSpan.FromSeconds(20)}.");
     }
 
     public Task<HttpResponseMessage> ReportStepAsync(
@@ -133,8 +133,11 @@ public sealed class TestJobAgent
             guardians.Length > 0 ? guardians : [TestFabric.Guardian.PublicKeys],
             KeyProtector.GenerateKey()).ToArray();
 
-    /// <summary>Reports every step Running then Succeeded (storing a key protector where the plan makes one), then completes.</summary>
-    public async Task RunToSuccessAsync(JobAssignment job)
+    /// <summary>
+    /// Reports every step Running then Succeeded (storing <paramref name="keyProtector"/>, or a new one, where the plan makes
+    /// one for a VM that has none yet), then completes.
+    /// </summary>
+    public async Task RunToSuccessAsync(JobAssignment job, byte[]? keyProtector = null)
     {
         foreach (var step in job.Steps)
         {
@@ -146,7 +149,7 @@ public sealed class TestJobAgent
 
             if (step == JobStepKind.CreateKeyProtector && job.Vm.KeyProtector is null)
             {
-                await AssertOkAsync(await StoreKeyProtectorAsync(job.JobId, job.FencingToken, MakeKeyProtector()));
+                await AssertOkAsync(await StoreKeyProtectorAsync(job.JobId, job.FencingToken, keyProtector ?? MakeKeyProtector()));
             }
 
             await AssertOkAsync(await ReportStepAsync(job.JobId, job.FencingToken, step, JobStepState.Succeeded));

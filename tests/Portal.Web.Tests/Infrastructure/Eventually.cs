@@ -3,7 +3,7 @@ namespace Portal.Web.Tests.Infrastructure;
 /// <summary>Polls a condition until it holds or a deadline passes (never a fixed sleep).</summary>
 public static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(8);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
 

@@ -79,7 +79,7 @@ public sealed class ShieldedCreateTests : IAsyncLifetime
         await (await agent.StoreKeyProtectorAsync(jobId, job.FencingToken, different)).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(protector, await KeyProtectorAsync(vm.Id));
 
-        await agent.RunToSuccessAsync(job);
+        await agent.RunToSuccessAsync(job, protector);
         Assert.Null(await agent.TryClaimAsync(0));
         await tenant.OperateAsync(vm.Id, "restart");
         var restart = await agent.ClaimJobAsync();

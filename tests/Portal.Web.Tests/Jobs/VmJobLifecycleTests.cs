@@ -1,3 +1,4 @@
+using System.Net;
 using Portal.Core.Jobs;
 using Portal.Core.Quotas;
 using Portal.Core.VirtualMachines;
@@ -5,6 +6,7 @@ using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Subscriptions;
 using Portal.Web.Features.VirtualMachines;
 using Portal.Web.Tests.Fabric;
+using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Offers;
 
 namespace Portal.Web.Tests.Jobs;
@@ -98,6 +100,21 @@ public sealed class VmJobLifecycleTests : IAsyncLifetime
         var history = await tenant.Client.GetAsync<List<JobDto>>($"/api/v1/vms/{vm.Id}/jobs");
         Assert.Equal(6, history.Count);
         Assert.All(history, j => Assert.Equal(JobState.Succeeded, j.State));
+    }
+
+    [Fact]
+    public async Task StartVm_AlreadyRunning_Returns409NamingTheState_QueuesNothing()
+    {
+        var tenant = await _app.TenantAsync();
+        var agent = await _app.AgentAsync();
+        var (vm, _) = await tenant.CreatedVmAsync();
+        await agent.RunNextAsync();
+
+        var response = await tenant.Client.PostAsync($"/api/v1/vms/{vm.Id}/start", null);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("Running", problem.GetProperty("detail").GetString());
+        Assert.Single(await tenant.Client.GetAsync<List<JobDto>>($"/api/v1/vms/{vm.Id}/jobs"));
     }
 
     private static async Task<int> UsedVmsAsync(TenantSetup tenant) =>
