@@ -43,6 +43,19 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(admin.ConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && DateTimeOffset.UtcNow < deadline)
+            {
+                // FORCE cannot end a superuser's backend (an autovacuum worker on the fresh database): try again once it is done.
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
+        }
     }
 }

@@ -22,6 +22,18 @@ public sealed class FabricTestApp : IAsyncLifetime
 {
     public ECDsa Signer { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP384);
 
+    /// <summary>A fabric test portal with extra settings (both instances get them), e.g. short job leases.</summary>
+    public static FabricTestApp With(IReadOnlyDictionary<string, string?> settings)
+    {
+        var app = new FabricTestApp();
+        foreach (var (key, value) in settings)
+        {
+            app.WithoutHgs.Settings[key] = value;
+        }
+
+        return app;
+    }
+
     /// <summary>Same database, no pinned signer and no reachable HGS.</summary>
     public PortalWebFactory WithoutHgs { get; } = new();
 

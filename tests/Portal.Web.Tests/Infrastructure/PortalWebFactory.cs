@@ -32,6 +32,9 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>, IAsyncLif
     /// <summary>This portal's template disk library (shared with <see cref="SecondInstance"/>), removed afterwards.</summary>
     public string LibraryFolder => LibraryFolderOf(Database);
 
+    /// <summary>Settings applied on top of the test defaults (set before the server starts), e.g. short job leases.</summary>
+    public IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     /// <summary>Every log line this portal wrote, at every level.</summary>
     public CapturedLogs Logs { get; } = new();
 
@@ -69,6 +72,11 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>, IAsyncLif
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Configure(builder, Database);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging
             .AddProvider(Logs)
             .AddFilter<CapturedLogs>(null, LogLevel.Trace));
