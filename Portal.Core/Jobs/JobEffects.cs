@@ -20,7 +20,7 @@ public static class JobEffects
                 vm.Complete(job.Type, now);
                 break;
             case JobState.Failed or JobState.Cancelled when job.Type == JobType.Create && vm.State == VmState.Provisioning:
-                vm.MarkFailed(now);
+                vm.MarkFailed(now, builtOnHost: job.Attempt > 0);
                 break;
             case JobState.Queued when job.Type == JobType.Create:
                 // Not built anywhere yet: the next placement may choose another host.

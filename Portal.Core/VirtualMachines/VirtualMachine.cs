@@ -196,12 +196,22 @@ public sealed class VirtualMachine
         }
     }
 
-    /// <summary>Its create job failed for good; it keeps its quota until the tenant deletes it.</summary>
-    public void MarkFailed(DateTimeOffset now) => MoveTo(VmState.Failed, now, State switch
+    /// <summary>
+    /// Its create job failed for good or was cancelled; it keeps its quota until the tenant deletes it. A VM no host ever
+    /// began to build lets go of the host it was placed on, so it no longer holds room there.
+    /// </summary>
+    public void MarkFailed(DateTimeOffset now, bool builtOnHost = true)
     {
-        VmState.Provisioning => true,
-        VmState.Running or VmState.Stopped or VmState.Failed or VmState.Deleted => false,
-    });
+        MoveTo(VmState.Failed, now, State switch
+        {
+            VmState.Provisioning => true,
+            VmState.Running or VmState.Stopped or VmState.Failed or VmState.Deleted => false,
+        });
+        if (!builtOnHost)
+        {
+            HostId = null;
+        }
+    }
 
     /// <summary>Releases the VM's quota. Allowed from any state but Deleted.</summary>
     public void MarkDeleted(DateTimeOffset now) => MoveTo(VmState.Deleted, now, IsLive);

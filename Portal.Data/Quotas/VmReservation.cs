@@ -25,7 +25,7 @@ public static class VmReservation
     {
         ArgumentNullException.ThrowIfNull(request);
         var idempotencyKey = request.IdempotencyKey is null ? null : Job.ValidateIdempotencyKey(request.IdempotencyKey);
-        if (await EarlierAsync(db, request.TenantId, idempotencyKey, ct) is { } earlier)
+        if (await EarlierAsync(db, request, idempotencyKey, ct) is { } earlier)
         {
             return earlier;
         }
@@ -78,7 +78,7 @@ public static class VmReservation
             // The same key raced us and won: answer with its VM, as a replay would.
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return await EarlierAsync(db, request.TenantId, idempotencyKey, ct)
+            return await EarlierAsync(db, request, idempotencyKey, ct)
                 ?? throw new StateConflictException("A request with this Idempotency-Key is already being handled.");
         }
 
@@ -86,21 +86,27 @@ public static class VmReservation
         return new Result(vm, job, Replayed: false);
     }
 
-    private static async Task<Result?> EarlierAsync(PortalDbContext db, Guid tenantId, string? idempotencyKey, CancellationToken ct)
+    /// <summary>The VM an earlier request with this key made; a key reused for a different VM is refused.</summary>
+    private static async Task<Result?> EarlierAsync(PortalDbContext db, VmReservationRequest request, string? idempotencyKey, CancellationToken ct)
     {
         if (idempotencyKey is null)
         {
             return null;
         }
 
-        var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.TenantId == tenantId && j.IdempotencyKey == idempotencyKey, ct);
+        var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.TenantId == request.TenantId && j.IdempotencyKey == idempotencyKey, ct);
         if (job is null)
         {
             return null;
         }
 
         var vm = await db.VirtualMachines.AsNoTracking().SingleAsync(v => v.Id == job.VmId, ct);
-        return new Result(vm, job, Replayed: true);
+        var same = vm.SubscriptionId == request.SubscriptionId && vm.Name == request.Name.Trim() && vm.TemplateId == request.TemplateId
+            && vm.HardwareProfileId == request.HardwareProfileId && vm.Shielded == request.Shielded && vm.ShieldingDataId == request.ShieldingDataId;
+        return same
+            ? new Result(vm, job, Replayed: true)
+            : throw new StateConflictException(
+                $"This Idempotency-Key was already used to create VM '{vm.Name}' with other values; use a new key for a different VM.");
     }
 
     /// <summary>The VM and its create job; <paramref name="Replayed"/> when an earlier request with the same key made them.</summary>
