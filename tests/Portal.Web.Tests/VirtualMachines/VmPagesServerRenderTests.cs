@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
+using Portal.Web.Features.VirtualMachines;
 using Portal.Web.Tests.Infrastructure;
+using Portal.Web.Tests.Offers;
 
 namespace Portal.Web.Tests.VirtualMachines;
 
@@ -56,5 +59,40 @@ public sealed class VmPagesServerRenderTests(PortalWebFactory factory) : IClassF
 
         Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
         Assert.DoesNotContain("Filter jobs", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task NewVmPage_WithASubscription_ShowsTheGalleryWithShieldsTheShieldedOptionAndWhatTheVmAdds()
+    {
+        var api = await OffersApi.SignInAsync(factory);
+        var plan = await api.CreatePlanAsync();
+        var tenant = await PortalSession.SignUpAsync(factory);
+        await OffersApi.SubscribeAsync(await tenant.ApiClientAsync(factory), plan.Id);
+
+        var html = WebUtility.HtmlDecode(await tenant.Client.GetStringAsync("/vms/new"));
+
+        Assert.Contains($"data-shield=\"{plan.TemplateIds[0]}\"", html);
+        Assert.Contains("id=\"vm-shielded\"", html);
+        Assert.Contains("Shielded", html);
+        Assert.Contains("this VM adds 1; 0 in use now", html);
+        Assert.DoesNotContain("No subscription", html);
+    }
+
+    [Fact]
+    public async Task VmOfAnotherTenant_ReadsExactlyLikeAnUnknownOne()
+    {
+        var api = await OffersApi.SignInAsync(factory);
+        var plan = await api.CreatePlanAsync();
+        var owner = await (await PortalSession.SignUpAsync(factory)).ApiClientAsync(factory);
+        var subscription = await OffersApi.SubscribeAsync(owner, plan.Id);
+        var created = await owner.PostAsJsonAsync("/api/v1/vms",
+            new CreateVmRequest(subscription.Id, "private-vm", plan.TemplateIds[0], plan.HardwareProfileIds[0], false));
+        var vm = (await created.Content.ReadFromJsonAsync<VmDto>(OffersJson.Options))!;
+        var other = await PortalSession.SignUpAsync(factory);
+
+        var html = await other.Client.GetStringAsync($"/vms/{vm.Id}");
+
+        Assert.Contains("Virtual machine not found", html);
+        Assert.DoesNotContain("private-vm", html);
     }
 }
