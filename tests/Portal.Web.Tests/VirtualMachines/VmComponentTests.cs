@@ -154,6 +154,11 @@ public sealed class VmComponentTests : BunitContext
     [InlineData(VmState.Provisioning, BadgeColor.Informative)]
     public void StateBadge_ColourFollowsTheVmState(VmState state, BadgeColor color) => Assert.Equal(color, StateBadges.For(state));
 
+    [Fact]
+    public void PageActions_QuotaRefusal_SaysTheNumbers() =>
+        Assert.Equal("Quota exceeded for vCPUs: limit 5, used 4, requested 2.",
+            Portal.Web.Components.Controls.PageActions.Describe(new QuotaExceededException([new QuotaExceedance(QuotaDimension.Vcpus, 5, 4, 2)])));
+
     private static AngleSharp.Dom.IElement Row(IRenderedComponent<ShieldingDataChoice> choice, ShieldingDataDto file) =>
         choice.Find($"[data-shielding-data='{file.Id}']");
 

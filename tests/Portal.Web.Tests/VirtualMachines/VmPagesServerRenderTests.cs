@@ -95,4 +95,20 @@ public sealed class VmPagesServerRenderTests(PortalWebFactory factory) : IClassF
         Assert.Contains("Virtual machine not found", html);
         Assert.DoesNotContain("private-vm", html);
     }
+
+    [Fact]
+    public async Task NewVmPage_TemplateWithoutSignedDisk_ExplainsWhyShieldingIsUnavailable()
+    {
+        var api = await OffersApi.SignInAsync(factory);
+        var size = await api.CreateSizeAsync();
+        var unsigned = await api.CreateTemplateAsync(size.Id, signed: false);
+        var plan = await api.CreatePlanAsync(templateId: unsigned.Id, sizeId: size.Id);
+        var tenant = await PortalSession.SignUpAsync(factory);
+        await OffersApi.SubscribeAsync(await tenant.ApiClientAsync(factory), plan.Id);
+
+        var html = WebUtility.HtmlDecode(await tenant.Client.GetStringAsync("/vms/new"));
+
+        Assert.Contains($"Template '{unsigned.Name}' has no signed template disk, so it cannot create a shielded VM", html);
+        Assert.DoesNotContain($"data-shield=\"{unsigned.Id}\"", html);
+    }
 }
