@@ -161,14 +161,7 @@ public sealed class VirtualMachine
     /// <summary>Refuses an operation the VM's state does not allow (another job in flight is the caller's check).</summary>
     public void EnsureCanRun(JobType type)
     {
-        var allowed = type switch
-        {
-            JobType.Create => false,
-            JobType.Start => State == VmState.Stopped,
-            JobType.ShutDown or JobType.TurnOff or JobType.Restart => State == VmState.Running,
-            JobType.Delete => State is VmState.Running or VmState.Stopped or VmState.Failed,
-        };
-        if (!allowed)
+        if (!VmOperations.Allows(State, type))
         {
             throw new StateConflictException(type == JobType.Create
                 ? $"VM '{Name}' already exists."

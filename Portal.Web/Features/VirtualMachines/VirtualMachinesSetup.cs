@@ -7,6 +7,7 @@ public static class VirtualMachinesSetup
     {
         builder.Services.AddScoped<VmService>();
         builder.Services.AddScoped<VmAdministration>();
+        builder.Services.AddScoped<NewVmOptions>();
         return builder;
     }
 

@@ -13,7 +13,7 @@ public sealed class NavMenuTests : BunitContext
         ["Dashboard", "Virtual machines", "Shielding data", "Subscriptions", "Activity", "API tokens"];
 
     private static readonly string[] AdminItems =
-        ["Overview", "Plans", "Tenants", "Subscriptions", "Gallery", "Fabric", "Jobs", "Audit"];
+        ["Overview", "Plans", "Tenants", "Subscriptions", "Gallery", "Fabric", "All VMs", "Jobs", "Audit"];
 
     private readonly BunitAuthorizationContext _auth;
 
