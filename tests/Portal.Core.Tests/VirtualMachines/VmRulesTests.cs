@@ -21,6 +21,7 @@ public class VmRulesTests
             "Windows Server 2025 Datacenter", OsFamily.Windows, "2025", 2, "ws2025.vhdx", 127, null, null, Now);
         if (signed)
         {
+            template.AttachDisk(TestGuardians.DiskSha384, TestGuardians.DiskBytes.Length);
             template.AttachCatalog(TestGuardians.Catalog);
         }
 
@@ -149,6 +150,7 @@ public class VmRulesTests
     public void EnsureShieldingDataFits_FileThatDoesNotTrustTheTemplate_NamesTheReason()
     {
         var other = VmTemplate.Create("Other", OsFamily.Windows, "2025", 2, "ws2025.vhdx", 127, null, null, Now);
+        other.AttachDisk(TestGuardians.DiskSha384, TestGuardians.DiskBytes.Length);
         other.AttachCatalog(TestGuardians.SignCatalog(TestGuardians.DiskBytes, "Another-Disk", new Version(1, 0)));
 
         var ex = Assert.Throws<DomainValidationException>(() => VmRules.EnsureShieldingDataFits(
