@@ -31,6 +31,7 @@ public sealed class TemplateDiskCache(
 
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _downloads = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     public string Folder => Path.Combine(Path.GetFullPath(options.Value.DataFolder), FolderName);
 
@@ -55,8 +56,14 @@ public sealed class TemplateDiskCache(
 
     Task<string> ITemplateDiskSource.GetVerifiedDiskAsync(string sha384, long sizeBytes, CancellationToken ct) => GetAsync(sha384, sizeBytes, ct);
 
+    /// <summary>Stops downloads under way. Safe to call twice (the container disposes it as itself and as its interface).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
     }

@@ -85,7 +85,7 @@ public abstract class VmReservationConcurrencyTests<TDatabase>(TDatabase databas
     }
 
     private static VmReservationRequest Request(OffersSeed seed, string name) =>
-        new(seed.Tenant.Id, seed.Subscription.Id, name, seed.Template.Id, seed.Size.Id, Shielded: true);
+        new(seed.Tenant.Id, seed.Subscription.Id, name, seed.Template.Id, seed.Size.Id, Shielded: false);
 }
 
 public sealed class PostgresVmReservationConcurrencyTests(PostgresOffersDatabase database)

@@ -12,7 +12,7 @@ public sealed class HostJobsSetupTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public async Task AddHostAgent_WiresTheExecutor_AndCreateJobsSayNoTemplateLibraryIsConfigured()
+    public void AddHostAgent_WiresTheExecutor_AndTemplateDisksComeFromTheHostsCache()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["HostAgent:DataFolder"] = _folder });
@@ -21,9 +21,7 @@ public sealed class HostJobsSetupTests : IDisposable
 
         Assert.NotNull(host.Services.GetRequiredService<JobExecutor>());
         Assert.Contains(host.Services.GetServices<IHostedService>(), s => s.GetType().Name == "JobWorker");
-        var templates = host.Services.GetRequiredService<ITemplateDiskSource>();
-        var refused = await Assert.ThrowsAsync<JobStepFailedException>(() => templates.GetVerifiedDiskAsync("AB", 1, CancellationToken.None));
-        Assert.Equal("NoTemplateLibrary", refused.Code);
+        Assert.Same(host.Services.GetRequiredService<Portal.HostAgent.Library.TemplateDiskCache>(), host.Services.GetRequiredService<ITemplateDiskSource>());
         Assert.Equal(2, host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HostJobOptions>>().Value.JobSlots);
     }
 
