@@ -43,7 +43,7 @@ public sealed class TenantSignUp(PortalDbContext db, UserManager<PortalUser> use
         {
             created = await users.CreateAsync(user, input.Password);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // Two sign-ups raced for one email; the unique index settled it.
             throw DomainValidationException.For(nameof(SignUpInput.Email), "An account with this email already exists.");

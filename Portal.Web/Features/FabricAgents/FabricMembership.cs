@@ -53,7 +53,7 @@ public sealed class FabricMembership(
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             throw new StateConflictException($"A host named '{host.Name}' is already in the fabric.");
         }
