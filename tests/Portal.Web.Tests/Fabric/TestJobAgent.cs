@@ -49,9 +49,17 @@ public sealed class TestJobAgent
         return agent;
     }
 
-    public Task<HttpResponseMessage> BeatAsync(AttestationReport? attestation) =>
+    public Task<HttpResponseMessage> BeatAsync(AttestationReport? attestation, IReadOnlyList<VmReport>? vms = null) =>
         Client.PostAsJsonAsync(FabricRoutes.Heartbeat, new HeartbeatRequest(
-            HostId, Capacity, HostResources.Zero, [], attestation, "1.0.0"), OffersJson.Options);
+            HostId, Capacity, HostResources.Zero, vms ?? [], attestation, "1.0.0"), OffersJson.Options);
+
+    /// <summary>A healthy beat reporting the given VMs as this host's; returns what the portal answered.</summary>
+    public async Task<HeartbeatResponse> BeatHoldingAsync(params Guid[] vmIds)
+    {
+        var response = await BeatAsync(Agent.Passed(_app.Certificate(Agent)), [.. vmIds.Select(id => new VmReport(id, "vm", VmPowerState.Running))]);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<HeartbeatResponse>(OffersJson.Options))!;
+    }
 
     /// <summary>A beat carrying a valid health certificate: the host counts as healthy for shielded VMs.</summary>
     public async Task<HeartbeatResponse> BeatHealthyAsync()
