@@ -138,6 +138,18 @@ public sealed class Job
         MoveTo(JobState.Placing, now);
     }
 
+    /// <summary>
+    /// Takes a placed job back from a host that can no longer claim it (it stopped responding, left the fabric, or — for
+    /// a new VM — no longer takes new work): back to the queue without using an attempt.
+    /// </summary>
+    public void Unplace(string reason, DateTimeOffset now)
+    {
+        EnsureState(JobState.Placing, "be taken back from its host");
+        HostId = null;
+        WaitingReason = Truncate(reason, WaitingReasonMaxLength);
+        MoveTo(JobState.Queued, now);
+    }
+
     /// <summary>Placing → Running for the host it was placed on; returns the new fencing number.</summary>
     public long Claim(Guid hostId, TimeSpan lease, DateTimeOffset now)
     {

@@ -1,4 +1,5 @@
 using Portal.Core.Common;
+using Portal.Core.Fabric.Protocol;
 using Portal.Core.Gallery;
 using Portal.Core.Jobs;
 using Portal.Core.Quotas;
@@ -125,6 +126,24 @@ public sealed class VirtualMachine
         {
             MoveTo(VmState.Provisioning, StateChangedAt, true);
         }
+    }
+
+    /// <summary>How long after a state change a host's report may contradict it (a heartbeat composed before a job ended).</summary>
+    public static readonly TimeSpan PowerReportGrace = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// What the VM's host reports outside any job: a Running VM the host has Off (the host restarted, or the guest shut
+    /// itself down) is Stopped. Returns true when the state changed.
+    /// </summary>
+    public bool ObservePowerState(VmPowerState reported, DateTimeOffset now)
+    {
+        if (State != VmState.Running || reported != VmPowerState.Off || now - StateChangedAt < PowerReportGrace)
+        {
+            return false;
+        }
+
+        MoveTo(VmState.Stopped, now, true);
+        return true;
     }
 
     /// <summary>

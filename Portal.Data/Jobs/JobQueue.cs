@@ -63,6 +63,15 @@ public static class JobQueue
             .Take(max)
             .ToListAsync(ct);
 
+    /// <summary>Placed jobs no host has claimed yet, with the host they wait for.</summary>
+    public static Task<List<Guid>> PlacedJobIdsAsync(this PortalDbContext db, int max, CancellationToken ct) =>
+        db.Jobs.AsNoTracking()
+            .Where(j => j.State == JobState.Placing)
+            .OrderBy(j => j.CreatedAt)
+            .Select(j => j.Id)
+            .Take(max)
+            .ToListAsync(ct);
+
     /// <summary>Ids of running jobs whose host stopped renewing the lease.</summary>
     public static Task<List<Guid>> ExpiredLeaseJobIdsAsync(this PortalDbContext db, DateTimeOffset now, CancellationToken ct) =>
         db.Jobs.AsNoTracking()

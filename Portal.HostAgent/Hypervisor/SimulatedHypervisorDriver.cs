@@ -245,7 +245,10 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
         }
     }
 
-    /// <summary>After a restart, a VM caught between states settles Off: the step that was under way did not finish.</summary>
+    /// <summary>
+    /// After a restart every VM is Off, as on a real host: its memory did not survive, and a copied folder is only a
+    /// stopped VM. Running it again is a new start — for a shielded VM, one that asks HGS for its key.
+    /// </summary>
     private void Load()
     {
         foreach (var file in Directory.EnumerateFiles(_root, ConfigurationFile, SearchOption.AllDirectories))
@@ -260,8 +263,9 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
 
                 _vms[vm.Id] = vm.State switch
                 {
-                    VmPowerState.Starting or VmPowerState.Stopping => vm with { State = VmPowerState.Off, StateChangedAt = _time.GetUtcNow() },
-                    VmPowerState.Off or VmPowerState.Running => vm,
+                    VmPowerState.Starting or VmPowerState.Running or VmPowerState.Stopping =>
+                        vm with { State = VmPowerState.Off, StateChangedAt = _time.GetUtcNow() },
+                    VmPowerState.Off => vm,
                 };
             }
             catch (JsonException e)

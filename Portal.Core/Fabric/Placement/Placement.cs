@@ -71,6 +71,27 @@ public static class Placement
         return PlacementDecision.On(host);
     }
 
+    /// <summary>
+    /// Why a job placed on <paramref name="host"/> but not yet claimed must be taken back, or null when it may stay: the
+    /// host left or stopped responding; a new VM also leaves a host that stopped taking new work.
+    /// </summary>
+    public static string? WhyTakeBack(HostCandidate? host, bool newVm)
+    {
+        if (host is null || host.State == HostState.Removed)
+        {
+            return "Its host left the fabric before taking the job; placing it again.";
+        }
+
+        if (!host.Responsive)
+        {
+            return "Its host stopped responding before taking the job; placing it again.";
+        }
+
+        return newVm && host.State != HostState.Active
+            ? $"Its host stopped taking new work ({host.State}) before taking the job; placing it again."
+            : null;
+    }
+
     private static Cause? WhyNot(HostCandidate host, HostResources size, bool shielded)
     {
         switch (host.State)

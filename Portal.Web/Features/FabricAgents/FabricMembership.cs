@@ -5,6 +5,8 @@ using Portal.Core.Common;
 using Portal.Core.Fabric;
 using Portal.Core.Fabric.Protocol;
 using Portal.Data;
+using Portal.Data.Jobs;
+using Portal.Core.VirtualMachines;
 using Portal.Web.Infrastructure.ChangeFeed;
 
 namespace Portal.Web.Features.FabricAgents;
@@ -109,8 +111,13 @@ public sealed class FabricMembership(
 
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(PortalChange.Host(host.Id));
-        return new HeartbeatResponse(host.State, host.AttestationStatus, host.AttestationSubStatus, host.AttestationReason, now,
-            await StrayVmsAsync(db, host, vms, ct));
+        var strays = await StrayVmsAsync(db, host, vms, ct);
+        foreach (var stopped in await ObservePowerStatesAsync(host, vms, now, ct))
+        {
+            await changes.PublishAsync(new PortalChange(ChangeKind.VirtualMachine, stopped.Id, stopped.TenantId));
+        }
+
+        return new HeartbeatResponse(host.State, host.AttestationStatus, host.AttestationSubStatus, host.AttestationReason, now, strays);
     }
 
     /// <summary>The reported VMs this host should let go of. VMs the portal never knew are left alone.</summary>
@@ -130,5 +137,31 @@ public sealed class FabricMembership(
         }
 
         return strays;
+    }
+
+    /// <summary>VMs of this host that it reports Off while the portal has them Running, outside any job, become Stopped.</summary>
+    private async Task<IReadOnlyList<VirtualMachine>> ObservePowerStatesAsync(
+        GuardedHost host, IReadOnlyList<VmReport> reported, DateTimeOffset now, CancellationToken ct)
+    {
+        var off = reported.Where(v => v.State == VmPowerState.Off).Select(v => v.VmId).Distinct().ToList();
+        if (off.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var busy = db.Jobs.Unfinished().Select(j => j.VmId);
+        var vms = await db.VirtualMachines
+            .Where(v => off.Contains(v.Id) && v.HostId == host.Id && v.State == VmState.Running && !busy.Contains(v.Id))
+            .ToListAsync(ct);
+        var stopped = vms.Where(v => v.ObservePowerState(VmPowerState.Off, now)).ToList();
+        foreach (var vm in stopped)
+        {
+            db.AuditEntries.Add(AuditEntry.Record(new AuditActor(null, $"host:{host.Name}", null), "vm.stopped-on-host",
+                $"vm:{vm.Id} ({vm.Name}) is off on its host", vm.TenantId, now));
+        }
+
+        await db.SaveChangesAsync(ct);
+        return stopped;
     }
 }

@@ -26,9 +26,23 @@ public sealed class JobPlacement(
 {
     private const int BatchSize = 200;
 
-    /// <summary>Looks at every job waiting for a host; returns how many were placed.</summary>
+    /// <summary>
+    /// Takes placed jobs back from hosts that can no longer claim them, then looks at every job waiting for a host;
+    /// returns how many were placed.
+    /// </summary>
     public async Task<int> PlaceWaitingAsync(CancellationToken ct)
     {
+        List<Guid> unclaimed;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            unclaimed = await db.PlacedJobIdsAsync(BatchSize, ct);
+        }
+
+        foreach (var jobId in unclaimed)
+        {
+            await TakeBackIfStrandedAsync(jobId, ct);
+        }
+
         List<Guid> waiting;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
@@ -109,6 +123,33 @@ public sealed class JobPlacement(
         await changes.PublishAsync(new PortalChange(ChangeKind.Job, job.Id, job.TenantId), ct);
         await changes.PublishAsync(new PortalChange(ChangeKind.VirtualMachine, vm.Id, vm.TenantId), ct);
         return job.State == JobState.Placing;
+    }
+
+    private async Task TakeBackIfStrandedAsync(Guid jobId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var job = await db.LockJobAsync(jobId, ct);
+        if (job is not { State: JobState.Placing, HostId: { } hostId })
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var host = await db.GuardedHosts.AsNoTracking().SingleOrDefaultAsync(h => h.Id == hostId, ct);
+        var candidate = host is null ? null : HostCandidate.From(host, HostResources.Zero, now, fabric.Value.HeartbeatStaleAfter);
+        if (Placement.WhyTakeBack(candidate, job.Type == JobType.Create) is not { } reason)
+        {
+            return;
+        }
+
+        var vm = await db.VirtualMachines.SingleAsync(v => v.Id == job.VmId, ct);
+        job.Unplace(reason, now);
+        job.ApplyTo(vm, now);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        logger.LogWarning("Job {JobId} taken back from host {HostId}: {Reason}", job.Id, hostId, reason);
+        await changes.PublishAsync(new PortalChange(ChangeKind.Job, job.Id, job.TenantId), ct);
     }
 
     private static PlacementDecision Decide(Job job, VirtualMachine vm, IReadOnlyList<HostCandidate> hosts)

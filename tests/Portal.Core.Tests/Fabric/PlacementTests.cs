@@ -117,4 +117,14 @@ public sealed class PlacementTests
         Assert.True(candidate.Responsive);
         Assert.False(candidate.HealthyForShieldedVms);
     }
+
+    [Fact]
+    public void WhyTakeBack_SilentOrRemovedHost_TakesBackAnyJob_AHostNoLongerActiveOnlyANewVm()
+    {
+        Assert.Contains("left the fabric", Placement.WhyTakeBack(null, newVm: false));
+        Assert.Contains("stopped responding", Placement.WhyTakeBack(Host("a", responsive: false), newVm: false));
+        Assert.Contains("Draining", Placement.WhyTakeBack(Host("b", state: HostState.Draining), newVm: true));
+        Assert.Null(Placement.WhyTakeBack(Host("b", state: HostState.Draining), newVm: false));
+        Assert.Null(Placement.WhyTakeBack(Host("c"), newVm: true));
+    }
 }

@@ -191,6 +191,20 @@ public sealed class JobTests
     }
 
     [Fact]
+    public void Unplace_APlacedJob_GoesBackToTheQueueWithoutUsingAnAttempt()
+    {
+        var job = Job.Create(JobType.Create, Vm(), "t", null, Now);
+        job.Place(HostA, Now);
+
+        job.Unplace("Its host stopped responding before taking the job; placing it again.", Now);
+
+        Assert.Equal((JobState.Queued, 0), (job.State, job.Attempt));
+        Assert.Null(job.HostId);
+        Assert.Contains("stopped responding", job.WaitingReason);
+        Assert.Throws<StateConflictException>(() => job.Unplace("again", Now));
+    }
+
+    [Fact]
     public void Cancel_OnlyBeforeAHostClaimedIt()
     {
         var queued = Job.Create(JobType.Start, Vm(), "t", null, Now);

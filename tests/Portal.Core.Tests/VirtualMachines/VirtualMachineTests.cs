@@ -139,6 +139,19 @@ public sealed class VirtualMachineTests
         Assert.True(vm.IsStrayOn(b));
     }
 
+    [Fact]
+    public void ObservePowerState_RunningVmItsHostReportsOff_IsStopped_ButNotRightAfterAJobChangedIt()
+    {
+        var vm = InState(VmState.Running);
+
+        Assert.False(vm.ObservePowerState(Portal.Core.Fabric.Protocol.VmPowerState.Off, Now.AddSeconds(1)));
+        Assert.False(vm.ObservePowerState(Portal.Core.Fabric.Protocol.VmPowerState.Running, Now.AddMinutes(1)));
+        Assert.Equal(VmState.Running, vm.State);
+
+        Assert.True(vm.ObservePowerState(Portal.Core.Fabric.Protocol.VmPowerState.Off, Now.AddMinutes(1)));
+        Assert.Equal(VmState.Stopped, vm.State);
+    }
+
     private static VirtualMachine Shielded(ShieldingPolicy policy) => VirtualMachine.Create(Guid.NewGuid(), Guid.NewGuid(), "s", Guid.NewGuid(),
         HardwareProfile.Create("Small", 1, 2, 20, null, Now), true, Now, Guid.NewGuid(), policy);
 

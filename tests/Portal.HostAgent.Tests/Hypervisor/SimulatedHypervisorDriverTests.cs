@@ -193,7 +193,7 @@ public sealed class SimulatedHypervisorDriverTests : IDisposable
     }
 
     [Fact]
-    public async Task Restart_OfTheAgent_KeepsVms_SettlesInterruptedSteps_AndNeverStoresTheKey()
+    public async Task Restart_OfTheAgent_KeepsVmsButEveryOneIsOff_AndNeverStoresTheKey()
     {
         var driver = _folder.Driver();
         var running = await driver.CreateAsync(Vm("running"), Disk(), _key, default);
@@ -202,7 +202,7 @@ public sealed class SimulatedHypervisorDriverTests : IDisposable
 
         var again = _folder.Driver();
 
-        Assert.Equal(VmPowerState.Running, again.Find(running.Id)!.State);
+        Assert.Equal(VmPowerState.Off, again.Find(running.Id)!.State);
         Assert.Equal(VmPowerState.Off, again.Find(off.Id)!.State);
         Assert.Equal(driver.Used, again.Used);
         var everything = Directory.GetFiles(_folder.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllBytes);
