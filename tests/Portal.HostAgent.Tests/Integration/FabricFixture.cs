@@ -47,7 +47,10 @@ public sealed class FabricFixture : IAsyncLifetime
     private const string DiskFileName = "ws2025.vhdx";
 
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
-    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(6);
+
+    // Well under the lease: a killed host is out of placement before its lease ends, so its job cannot be placed back on it.
+    public static readonly TimeSpan HeartbeatStaleAfter = TimeSpan.FromSeconds(2.5);
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private readonly string _hgsAdminKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
@@ -118,7 +121,7 @@ public sealed class FabricFixture : IAsyncLifetime
             ["Portal:DataFolder"] = Path.Combine(Root, "portal"),
             ["Library:Folder"] = Path.Combine(Root, "library"),
             ["Fabric:HgsUrl"] = HgsUrl.ToString(),
-            ["Fabric:HeartbeatStaleAfter"] = "00:00:03",
+            ["Fabric:HeartbeatStaleAfter"] = HeartbeatStaleAfter.ToString(),
             ["Fabric:Jobs:LeaseDuration"] = LeaseDuration.ToString(),
             ["Fabric:Jobs:SweepInterval"] = "00:00:00.200",
             ["Fabric:Jobs:RetryBackoff"] = "00:00:00",

@@ -14,6 +14,7 @@ public sealed class FakeHost : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly HostResources _capacity;
     private Task _beating = Task.CompletedTask;
+    private bool _disposed;
 
     private FakeHost(HttpClient client, Guid hostId, HostResources capacity)
     {
@@ -45,8 +46,15 @@ public sealed class FakeHost : IAsyncDisposable
     public Task<HttpResponseMessage> ClaimAsync(int waitSeconds) =>
         Client.PostAsJsonAsync(FabricRoutes.ClaimJob, new ClaimJobRequest(waitSeconds), FabricFixture.Json);
 
+    /// <summary>Stops beating (as a host that died would); safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _stop.CancelAsync();
         await _beating;
         _stop.Dispose();

@@ -66,7 +66,7 @@ public sealed class LeaseFaultTests(FabricFixture fabric)
             var membership = JsonSerializer.Deserialize<HostMembership>(
                 await File.ReadAllBytesAsync(Path.Combine(killed.Agent.Folder, "fabric", HostCredentialStore.FileName)), JsonSerializerOptions.Web)!;
             Assert.Equal(killed.Agent.HostId, membership.HostId);
-            var claimedAgain = await fabric.WaitForJobAsync(killed.JobId, j => j.Attempt == 2 && j.State is JobState.Running or JobState.Succeeded);
+            await fabric.WaitForJobAsync(killed.JobId, j => j.Attempt == 2 && j.State is JobState.Running or JobState.Succeeded);
             using var stale = new HttpClient { BaseAddress = fabric.PortalUrl };
             stale.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", membership.Credential);
 
@@ -88,7 +88,6 @@ public sealed class LeaseFaultTests(FabricFixture fabric)
             Assert.Equal(VmState.Running, (await fabric.VmAsync(killed.VmId)).State);
             var storedProtector = await fabric.WithDbAsync(db => db.VirtualMachines.Where(v => v.Id == killed.VmId).Select(v => v.KeyProtector).SingleAsync());
             Assert.Equal(killed.KeyProtector, storedProtector);
-            _ = claimedAgain;
         }
         finally
         {
@@ -102,7 +101,7 @@ public sealed class LeaseFaultTests(FabricFixture fabric)
         await using var host = await FakeHost.JoinAsync(fabric, "host-racing", Big);
         try
         {
-            var (vm, jobId) = await fabric.CreateVmAsync("race-regular", shielded: false);
+            var (_, jobId) = await fabric.CreateVmAsync("race-regular", shielded: false);
             await WaitForAdminJobAsync(jobId, j => j.HostId == host.HostId && j.Job.State == JobState.Placing);
 
             var claims = await Task.WhenAll(host.ClaimAsync(waitSeconds: 2), host.ClaimAsync(waitSeconds: 2));
@@ -123,11 +122,33 @@ public sealed class LeaseFaultTests(FabricFixture fabric)
             {
                 claim.Dispose();
             }
-
-            _ = vm;
         }
         finally
         {
+            await fabric.RemoveHostAsync(host.HostId);
+        }
+    }
+
+    [Fact]
+    public async Task HostDiesAfterAJobIsPlacedOnIt_BeforeClaimingIt_TheJobIsPlacedAgainOnALiveHost()
+    {
+        var host = await FakeHost.JoinAsync(fabric, "host-dies-unclaimed", Big);
+        try
+        {
+            var (vm, jobId) = await fabric.CreateVmAsync("placed-on-a-dying-host", shielded: false);
+            await WaitForAdminJobAsync(jobId, j => j.HostId == host.HostId && j.Job.State == JobState.Placing);
+
+            // The host goes silent before it ever claims: no lease exists yet, so no lease can expire.
+            await host.DisposeAsync();
+            var job = await fabric.WaitForJobAsync(jobId, j => j.State is JobState.Succeeded or JobState.Failed or JobState.Cancelled);
+
+            Assert.True(job.State == JobState.Succeeded, FabricFixture.Describe(job));
+            var placed = await fabric.AdminVmAsync(vm.Id);
+            Assert.Contains(placed.HostId, new Guid?[] { fabric.HostA.HostId, fabric.HostB.HostId });
+        }
+        finally
+        {
+            await host.DisposeAsync();
             await fabric.RemoveHostAsync(host.HostId);
         }
     }
