@@ -113,6 +113,26 @@ public sealed class HgsFaultTests(FabricFixture fabric)
         Assert.Equal(VmPowerState.Running, (await driver.StartAsync(vm.Id, key, CancellationToken.None)).State);
     }
 
+    /// <summary>
+    /// A copy taken while the VM runs carries <c>vm.json</c> saying Running. A host that just opened its VM store has
+    /// started nothing, and this one could not get the key, so the copy must show Off — never Running without a key.
+    /// </summary>
+    [Fact]
+    public async Task CopiedFolderOfARunningShieldedVm_OnAHostThatGotNoKey_IsNotReportedRunning()
+    {
+        var (vm, create) = await fabric.CreateVmAsync("copied-while-running", shielded: true);
+        await fabric.SucceededAsync(create);
+        var hostId = (await fabric.AdminVmAsync(vm.Id)).HostId;
+        var source = new[] { fabric.HostA, fabric.HostB }.Single(a => a.HostId == hostId).VmFolder(vm.Id);
+
+        await using var insecure = await InProcessHost.StartAsync(fabric, "thief-of-a-running-vm", fabric.HgsUrl, secureBootOff: true);
+        Assert.NotEqual(AttestationStatus.Passed, (await insecure.Health.AttestNowAsync(CancellationToken.None)).Status);
+        var driver = insecure.CopyIn(source, vm.Id);
+
+        Assert.Equal(VmPowerState.Off, driver.Find(vm.Id)!.State);
+        await AssertDiskDoesNotOpenAsync(driver, vm.Id);
+    }
+
     /// <summary>The host got no key from HGS; no key it could make up opens the disk either.</summary>
     private static async Task AssertDiskDoesNotOpenAsync(SimulatedHypervisorDriver driver, Guid vmId)
     {
