@@ -77,8 +77,12 @@ public sealed class LeaseFaultTests(FabricFixture fabric)
                 new JobCompletion(killed.FencingToken, false, JobError.Of(JobStepKind.StartVm, "Late", "late failure from a dead host"), false), FabricFixture.Json);
             using var protector = await stale.PostAsJsonAsync(FabricRoutes.Job(killed.JobId, "key-protector"),
                 new KeyProtectorReport(killed.FencingToken, new byte[64]), FabricFixture.Json);
+            using var fetch = new HttpRequestMessage(HttpMethod.Get, FabricRoutes.Job(killed.JobId, "shielding-data"));
+            fetch.Headers.Add(FabricHeaders.FencingToken, killed.FencingToken.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var shieldingData = await stale.SendAsync(fetch);
 
             Assert.Equal(HttpStatusCode.Conflict, step.StatusCode);
+            Assert.Equal(HttpStatusCode.Conflict, shieldingData.StatusCode);
             Assert.Equal(HttpStatusCode.Conflict, lease.StatusCode);
             Assert.Equal(HttpStatusCode.Conflict, complete.StatusCode);
             Assert.Equal(HttpStatusCode.Conflict, protector.StatusCode);
