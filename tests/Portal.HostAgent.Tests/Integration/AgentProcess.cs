@@ -85,6 +85,17 @@ public sealed class AgentProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL (on Unix) now, as a crashed host would stop: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -5,11 +5,12 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Portal.HostAgent.Tests.Integration;
 
 /// <summary>The real portal on a real loopback port, so agent processes can reach it over HTTP.</summary>
-public sealed class PortalServer(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+public sealed class PortalServer(IReadOnlyDictionary<string, string> settings, CapturedLogs? logs = null) : WebApplicationFactory<Program>
 {
     public Uri Start()
     {
@@ -25,6 +26,11 @@ public sealed class PortalServer(IReadOnlyDictionary<string, string> settings) :
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logs).AddFilter<CapturedLogs>(null, LogLevel.Trace));
         }
     }
 }
