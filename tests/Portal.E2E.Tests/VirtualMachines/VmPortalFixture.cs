@@ -43,7 +43,9 @@ public sealed class VmPortalFixture : PortalFixtureBase
             diskFileName = "test.disk", diskSizeGiB = 1, defaultHardwareProfileId = size, description = "E2E template",
         });
 
-        var disk = Provider.Write($"{template:N}.disk", [.. Enumerable.Range(0, 200_000).Select(i => (byte)(i % 253))]);
+        // The catalog names the disk file it signs, and that must be the template's file name.
+        Directory.CreateDirectory(Provider.PathOf($"{template:N}"));
+        var disk = Provider.Write(Path.Combine($"{template:N}", "test.disk"), [.. Enumerable.Range(0, 200_000).Select(i => (byte)(i % 253))]);
         await PutFileAsync(api, $"/api/admin/v1/templates/{template}/disk", disk);
         if (shielded)
         {
