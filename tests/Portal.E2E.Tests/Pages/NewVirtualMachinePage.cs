@@ -43,7 +43,8 @@ public sealed class NewVirtualMachinePage(IPage page) : PortalShell(page)
     public async Task ChooseSizeAsync(string sizeName)
     {
         // A Fluent radio's label is its field's, beside the radio.
-        var radio = Page.Locator("fluent-field", new() { HasText = sizeName }).Locator("fluent-radio");
+        var radio = Page.Locator("fluent-field", new() { Has = Page.Locator("fluent-radio[id^='size-']"), HasText = sizeName })
+            .Locator("fluent-radio");
         await radio.ClickAsync();
         await Assertions.Expect(radio).ToHaveJSPropertyAsync("checked", true);
     }
