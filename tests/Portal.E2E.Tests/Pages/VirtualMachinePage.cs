@@ -23,6 +23,21 @@ public sealed partial class VirtualMachinePage(IPage page) : PortalShell(page)
 
     public ILocator Action(string slug) => Page.Locator($"#vm-{slug}");
 
+    public ILocator NotFound => Page.Locator("#vm-not-found");
+
+    /// <summary>Waits for the page to say the VM is gone (its delete job finished), or says what it showed instead.</summary>
+    public async Task ExpectDeletedAsync(float timeoutMs = 90_000)
+    {
+        try
+        {
+            await Assertions.Expect(NotFound).ToBeVisibleAsync(new() { Timeout = timeoutMs });
+        }
+        catch (PlaywrightException e)
+        {
+            throw new PlaywrightException($"{e.Message}{Environment.NewLine}The VM page showed: {await Page.Locator("main").InnerTextAsync()}", e);
+        }
+    }
+
     /// <summary>The VM's id, from the address.</summary>
     public Guid Id => Guid.Parse(VmUrl().Match(Page.Url).Groups["id"].Value);
 

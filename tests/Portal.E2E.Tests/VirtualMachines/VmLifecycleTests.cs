@@ -90,8 +90,9 @@ public sealed class VmLifecycleTests(VmPortalFixture portal, ITestOutputHelper o
         await Assertions.Expect(vm.Heading).ToHaveTextAsync(name);
         await vm.ExpectInteractiveAsync();
         await vm.RequestAsync("delete", "Delete this VM?", "Delete");
+        await vm.ExpectDeletedAsync();
         await list.OpenAsync();
-        await Assertions.Expect(list.Vm(name)).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+        await Assertions.Expect(list.Vm(name)).ToHaveCountAsync(0);
         await Assertions.Expect(list.NoVms).ToBeVisibleAsync();
 
         await subscriptions.OpenAsync();
@@ -122,8 +123,9 @@ public sealed class VmLifecycleTests(VmPortalFixture portal, ITestOutputHelper o
         await vm.ExpectNoCircuitErrorAsync();
 
         await vm.RequestAsync("delete", "Delete this VM?", "Delete");
+        await vm.ExpectDeletedAsync();
         var list = new VirtualMachinesPage(Page);
         await list.OpenAsync();
-        await Assertions.Expect(list.Vm(name)).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+        await Assertions.Expect(list.Vm(name)).ToHaveCountAsync(0);
     }
 }
