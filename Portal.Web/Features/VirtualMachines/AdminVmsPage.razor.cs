@@ -42,10 +42,7 @@ public partial class AdminVmsPage
     {
         _hostId = HostQuery;
         _tenantId = TenantQuery;
-        var hosts = await Fabric.ListAsync(includeRemoved: true, CancellationToken.None);
-        _hostChoices = [Choice.Any("Any host"), .. hosts.OrderBy(h => h.Name).Select(h => new Choice(h.Id, h.Name))];
-        var tenants = await Tenants.ListAsync(search: null, page: 1, pageSize: 200, CancellationToken.None);
-        _tenantChoices = [Choice.Any("Any tenant"), .. tenants.Items.OrderBy(t => t.Name).Select(t => new Choice(t.Id, t.Name))];
+        (_hostChoices, _tenantChoices) = await ProviderFilterChoices.LoadAsync(Fabric, Tenants, CancellationToken.None);
         await LoadAsync();
     }
 
