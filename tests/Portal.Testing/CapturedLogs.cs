@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Portal.Web.Tests.Infrastructure;
+namespace Portal.Testing;
 
 /// <summary>
 /// Records every log line of the app at every level — message, structured values, scopes and exceptions — so tests
