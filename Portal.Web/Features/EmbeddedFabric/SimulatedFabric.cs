@@ -38,7 +38,9 @@ internal sealed class SimulatedFabric(
 {
     public const string HostNamePrefix = "sim-host-";
 
+    private readonly Lock _lock = new();
     private readonly List<IHost> _hosts = [];
+    private bool _stopping;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,11 +57,22 @@ internal sealed class SimulatedFabric(
         }
 
         var hgs = options.Value.HgsUrl ?? portal;
+        var started = 0;
         for (var number = 1; number <= settings.Count && !stoppingToken.IsCancellationRequested; number++)
         {
             try
             {
-                _hosts.Add(await StartHostAsync(number, portal, hgs, stoppingToken));
+                var host = await StartHostAsync(number, portal, hgs, stoppingToken);
+                if (Keep(host))
+                {
+                    started++;
+                }
+                else
+                {
+                    // The portal began stopping while this host started: it stops at once too.
+                    await host.StopAsync(CancellationToken.None);
+                    host.Dispose();
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -67,19 +80,40 @@ internal sealed class SimulatedFabric(
             }
         }
 
-        logger.LogInformation("{Count} simulated guarded hosts run in this process; portal {PortalUrl}, HGS {HgsUrl}", _hosts.Count, portal, hgs);
+        logger.LogInformation("{Count} simulated guarded hosts run in this process; portal {PortalUrl}, HGS {HgsUrl}", started, portal, hgs);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        IHost[] hosts;
+        lock (_lock)
+        {
+            _stopping = true;
+            hosts = [.. _hosts];
+            _hosts.Clear();
+        }
+
         await base.StopAsync(cancellationToken);
-        foreach (var host in _hosts)
+        foreach (var host in hosts)
         {
             await host.StopAsync(cancellationToken);
             host.Dispose();
         }
+    }
 
-        _hosts.Clear();
+    /// <summary>Keeps a started host unless the portal is already stopping.</summary>
+    private bool Keep(IHost host)
+    {
+        lock (_lock)
+        {
+            if (_stopping)
+            {
+                return false;
+            }
+
+            _hosts.Add(host);
+            return true;
+        }
     }
 
     private async Task<bool> StartedAsync(CancellationToken ct)
