@@ -19,6 +19,7 @@ public partial class VmDetailsPage
     private IReadOnlyList<JobDto> _jobs = [];
     private JobDto? _shownJob;
     private bool _notFound;
+    private int _loads;
     private Guid _tenantId;
     private AuditActor _actor = AuditActor.System;
     private PageActions _actions = default!;
@@ -68,19 +69,29 @@ public partial class VmDetailsPage
 
     private async Task LoadAsync()
     {
+        // Loads overlap (a live reload while an action's own reload is under way): only the latest one started is shown,
+        // so an older read finishing last never brings back a state the VM has left.
+        var load = ++_loads;
+        VmDto? vm;
+        IReadOnlyList<JobDto> jobs;
         try
         {
-            _vm = await Vms.GetAsync(_tenantId, Id, CancellationToken.None);
-            _jobs = await Vms.JobsAsync(_tenantId, Id, CancellationToken.None);
-            _notFound = false;
+            vm = await Vms.GetAsync(_tenantId, Id, CancellationToken.None);
+            jobs = await Vms.JobsAsync(_tenantId, Id, CancellationToken.None);
         }
         catch (NotFoundException)
         {
             // Unknown, another tenant's, or deleted: all read the same.
-            _vm = null;
-            _jobs = [];
-            _notFound = true;
+            vm = null;
+            jobs = [];
         }
+
+        if (load != _loads)
+        {
+            return;
+        }
+
+        (_vm, _jobs, _notFound) = (vm, jobs, vm is null);
 
         // The unfinished job, else the latest one when it failed, so its reason stays in view.
         var latest = _jobs.Count > 0 ? _jobs[0] : null;

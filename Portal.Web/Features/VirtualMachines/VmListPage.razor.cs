@@ -9,6 +9,7 @@ namespace Portal.Web.Features.VirtualMachines;
 public partial class VmListPage
 {
     private IReadOnlyList<VmDto> _vms = [];
+    private int _loads;
     private Guid _tenantId;
     private LiveRefresh? _live;
 
@@ -42,7 +43,16 @@ public partial class VmListPage
 
     public void Dispose() => _live?.Dispose();
 
-    private async Task LoadAsync() => _vms = await Vms.ListAsync(_tenantId, subscriptionId: null, CancellationToken.None);
+    private async Task LoadAsync()
+    {
+        // Overlapping reloads: only the latest one started is shown, so an older read never wins by finishing last.
+        var load = ++_loads;
+        var vms = await Vms.ListAsync(_tenantId, subscriptionId: null, CancellationToken.None);
+        if (load == _loads)
+        {
+            _vms = vms;
+        }
+    }
 
     private async Task ReloadAsync()
     {
