@@ -294,24 +294,8 @@ public sealed class FabricFixture : IAsyncLifetime
     public async Task<AdminVmDto> AdminVmAsync(Guid vmId) =>
         (await Admin.GetFromJsonAsync<List<AdminVmDto>>("/api/admin/v1/vms", Json))!.Single(v => v.Vm.Id == vmId);
 
-    public async Task<JobDto> WaitForJobAsync(Guid jobId, Func<JobDto, bool> condition, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? Deadline);
-        JobDto job;
-        do
-        {
-            job = await JobAsync(jobId);
-            if (condition(job))
-            {
-                return job;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < until);
-
-        throw new TimeoutException($"Job {jobId} did not reach the expected state: {Describe(job)}\n{ProcessOutput()}");
-    }
+    public Task<JobDto> WaitForJobAsync(Guid jobId, Func<JobDto, bool> condition, TimeSpan? timeout = null) =>
+        Eventually.ValueAsync(() => JobAsync(jobId), condition, $"job {jobId}", timeout ?? Deadline, job => $"{Describe(job)}\n{ProcessOutput()}");
 
     /// <summary>Waits for the job to end; asserts it succeeded.</summary>
     public async Task<JobDto> SucceededAsync(Guid jobId)
@@ -321,24 +305,12 @@ public sealed class FabricFixture : IAsyncLifetime
         return job;
     }
 
-    public async Task<IReadOnlyList<FabricHostDto>> WaitForHostsAsync(Func<IReadOnlyList<FabricHostDto>, bool> condition)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        IReadOnlyList<FabricHostDto> hosts = [];
-        while (DateTime.UtcNow < until)
-        {
-            hosts = (await Admin.GetFromJsonAsync<List<FabricHostDto>>("/api/admin/v1/fabric/hosts", Json))!;
-            if (condition(hosts))
-            {
-                return hosts;
-            }
-
-            await Task.Delay(200);
-        }
-
-        var seen = string.Join("\n", hosts.Select(h => $"{h.Name}: {h.State}, beat {h.LastHeartbeatAt}, {h.Attestation.Status} {h.Attestation.Reason}"));
-        throw new TimeoutException($"The fabric did not reach the expected state.\nHosts:\n{seen}\n{ProcessOutput()}");
-    }
+    public Task<IReadOnlyList<FabricHostDto>> WaitForHostsAsync(Func<IReadOnlyList<FabricHostDto>, bool> condition) =>
+        Eventually.ValueAsync<IReadOnlyList<FabricHostDto>>(
+            async () => (await Admin.GetFromJsonAsync<List<FabricHostDto>>("/api/admin/v1/fabric/hosts", Json))!, condition,
+            "the fabric's hosts", Deadline,
+            hosts => string.Join("\n", hosts.Select(h => $"{h.Name}: {h.State}, beat {h.LastHeartbeatAt}, {h.Attestation.Status} {h.Attestation.Reason}"))
+                + $"\n{ProcessOutput()}");
 
     public async Task<T> WithDbAsync<T>(Func<PortalDbContext, Task<T>> query)
     {

@@ -8,6 +8,7 @@ using Portal.Core.Fabric.Protocol;
 using Portal.Core.Jobs;
 using Portal.Core.VirtualMachines;
 using Portal.HostAgent.Fabric;
+using Portal.Testing;
 using Portal.Web.Features.Jobs;
 
 namespace Portal.HostAgent.Tests.Integration;
@@ -157,24 +158,10 @@ public sealed class LeaseFaultTests(FabricFixture fabric)
         }
     }
 
-    private async Task<AdminJobDto> WaitForAdminJobAsync(Guid jobId, Func<AdminJobDto, bool> condition)
-    {
-        var until = DateTime.UtcNow + FabricFixture.Deadline;
-        AdminJobDto job;
-        do
-        {
-            job = (await fabric.Admin.GetFromJsonAsync<AdminJobDto>($"/api/admin/v1/jobs/{jobId}", FabricFixture.Json))!;
-            if (condition(job))
-            {
-                return job;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < until);
-
-        throw new TimeoutException($"Job {jobId} on host {job.HostName}: {FabricFixture.Describe(job.Job)}");
-    }
+    private Task<AdminJobDto> WaitForAdminJobAsync(Guid jobId, Func<AdminJobDto, bool> condition) =>
+        Eventually.ValueAsync(
+            async () => (await fabric.Admin.GetFromJsonAsync<AdminJobDto>($"/api/admin/v1/jobs/{jobId}", FabricFixture.Json))!,
+            condition, $"job {jobId}", FabricFixture.Deadline, job => $"on host {job.HostName}: {FabricFixture.Describe(job.Job)}");
 
     /// <summary>
     /// Starts a big agent whose VMs take a minute to boot, creates a shielded VM (placed there), and SIGKILLs the agent

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Fabric.Protocol;
 using Portal.Core.Jobs;
 using Portal.Core.VirtualMachines;
+using Portal.Testing;
 using Portal.Web.Tests.Fabric;
 using Portal.Web.Tests.Infrastructure;
 

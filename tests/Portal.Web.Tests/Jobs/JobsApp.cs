@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Portal.Core.Fabric;
 using Portal.Core.Jobs;
+using Portal.Testing;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Plans;

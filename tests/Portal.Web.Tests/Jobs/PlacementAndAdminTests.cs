@@ -1,11 +1,12 @@
 using System.Net;
-using Portal.Web.Tests.Fabric;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Attestation;
 using Portal.Core.Fabric;
 using Portal.Core.Jobs;
 using Portal.Core.VirtualMachines;
+using Portal.Testing;
 using Portal.Web.Features.Jobs;
+using Portal.Web.Tests.Fabric;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Offers;
 

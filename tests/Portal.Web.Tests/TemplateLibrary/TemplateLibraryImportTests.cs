@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Gallery;
 using Portal.Data;
+using Portal.Testing;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Offers;
@@ -44,21 +45,15 @@ public sealed class TemplateLibraryImportTests(PortalWebFactory factory) : IClas
         await OffersApi.CreatedAsync<TemplateDto>(await api.Admin.PostAsJsonAsync("/api/admin/v1/templates", new TemplateRequest(
             OffersApi.Unique("Import"), OsFamily.Linux, "24.04", 2, diskFileName, 10, null, null)));
 
-    private static async Task<VmTemplate> WaitForDiskAsync(IServiceProvider services, Guid templateId)
+    private static Task<VmTemplate> WaitForDiskAsync(IServiceProvider services, Guid templateId)
     {
         var dbFactory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await using var db = await dbFactory.CreateDbContextAsync();
-            var template = await db.VmTemplates.AsNoTracking().SingleAsync(t => t.Id == templateId);
-            if (template.HasDisk || DateTime.UtcNow > deadline)
+        return Eventually.ValueAsync(
+            async () =>
             {
-                Assert.True(template.HasDisk, "The import did not attach the disk within 30 s.");
-                return template;
-            }
-
-            await Task.Delay(100);
-        }
+                await using var db = await dbFactory.CreateDbContextAsync();
+                return await db.VmTemplates.AsNoTracking().SingleAsync(t => t.Id == templateId);
+            },
+            t => t.HasDisk, "the import to attach the disk", TimeSpan.FromSeconds(30), t => $"template {t.Name} without a disk");
     }
 }

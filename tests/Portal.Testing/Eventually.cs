@@ -1,4 +1,6 @@
-namespace Portal.Web.Tests.Infrastructure;
+using System.Text.Json;
+
+namespace Portal.Testing;
 
 /// <summary>Polls a condition until it holds or a deadline passes (never a fixed sleep).</summary>
 public static class Eventually
@@ -14,15 +16,19 @@ public static class Eventually
         {
             if (DateTimeOffset.UtcNow > deadline)
             {
-                throw new Xunit.Sdk.XunitException($"Timed out after {timeout ?? DefaultTimeout} waiting for {what ?? "a condition"}.");
+                throw new TimeoutException($"Timed out after {timeout ?? DefaultTimeout} waiting for {what ?? "a condition"}.");
             }
 
             await Task.Delay(Interval);
         }
     }
 
-    /// <summary>Reads a value until it satisfies <paramref name="condition"/>; returns it (the last one read in the failure message).</summary>
-    public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
+    /// <summary>
+    /// Reads a value until it satisfies <paramref name="condition"/> and returns it. On timeout the message shows the last
+    /// value read, through <paramref name="describe"/> (JSON by default).
+    /// </summary>
+    public static async Task<T> ValueAsync<T>(
+        Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null, Func<T, string>? describe = null)
     {
         var deadline = DateTimeOffset.UtcNow + (timeout ?? DefaultTimeout);
         while (true)
@@ -35,8 +41,8 @@ public static class Eventually
 
             if (DateTimeOffset.UtcNow > deadline)
             {
-                throw new Xunit.Sdk.XunitException(
-                    $"Timed out after {timeout ?? DefaultTimeout} waiting for {what}; last seen: {System.Text.Json.JsonSerializer.Serialize(value)}");
+                throw new TimeoutException(
+                    $"Timed out after {timeout ?? DefaultTimeout} waiting for {what}; last seen: {(describe ?? (v => JsonSerializer.Serialize(v)))(value)}");
             }
 
             await Task.Delay(Interval);
