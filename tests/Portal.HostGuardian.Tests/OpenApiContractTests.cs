@@ -131,6 +131,29 @@ public sealed class OpenApiContractTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenApiDocument_DescribesTheGuardianFileAsHgsWritesIt()
+    {
+        var client = _hgs.CreateClient();
+        using var document = JsonDocument.Parse(await client.GetStringAsync(HgsOpenApi.DocumentPath));
+        using var file = JsonDocument.Parse(await client.GetStringAsync(HgsRoutes.Guardian));
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        var operation = document.RootElement.GetProperty("paths").GetProperty(HgsRoutes.Guardian).GetProperty("get");
+        var reference = operation.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json")
+            .GetProperty("schema").GetProperty("$ref").GetString()!;
+
+        AssertSameShape(file.RootElement, schemas.GetProperty(reference.Split('/')[^1]), schemas, "guardian");
+    }
+
+    [Fact]
+    public async Task AdminList_TakeThatIsNotANumber_Is400Problem()
+    {
+        using var response = await _hgs.CreateAdminClient().GetAsync($"{HgsRoutes.Admin}/audit?take=many");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(ProblemJson, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public void HgsContracts_HaveNoComputedPropertiesThatWouldLeakIntoSchemas()
     {
         var types = new HashSet<Type>();
@@ -174,6 +197,28 @@ public sealed class OpenApiContractTests : IDisposable
         endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
 
     private static string Describe(RouteEndpoint endpoint) => $"{string.Join(",", Methods(endpoint))} {endpoint.RoutePattern.RawText}";
+
+    private static void AssertSameShape(JsonElement value, JsonElement schema, JsonElement schemas, string where)
+    {
+        if (schema.TryGetProperty("$ref", out var reference))
+        {
+            schema = schemas.GetProperty(reference.GetString()!.Split('/')[^1]);
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        var properties = schema.GetProperty("properties");
+        Assert.Equal(
+            value.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal),
+            properties.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        foreach (var property in value.EnumerateObject())
+        {
+            AssertSameShape(property.Value, properties.GetProperty(property.Name), schemas, $"{where}.{property.Name}");
+        }
+    }
 
     private static IEnumerable<string[]> Types(JsonElement element)
     {
