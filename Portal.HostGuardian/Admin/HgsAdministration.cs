@@ -166,7 +166,7 @@ public sealed class HgsAdministration(HgsDbContext db, HostGroupCredentials grou
     /// <summary>Creates an allowed host group and returns its credential — the only time it is shown.</summary>
     public async Task<HostGroupCreated> CreateHostGroupAsync(HostGroupRequest request, CancellationToken cancellationToken)
     {
-        Require(!string.IsNullOrWhiteSpace(request.Name) && request.Name.Length <= 128, "name", "A host group name is 1–128 characters.");
+        Require(HostGroupNames.IsValid(request.Name), "name", HostGroupNames.Rule);
         var name = request.Name.Trim();
         if (await db.HostGroups.AnyAsync(g => g.Name == name, cancellationToken))
         {

@@ -36,6 +36,11 @@ public sealed class AttestationService(
             errors["transportKey"] = ["The transport key is the DER SubjectPublicKeyInfo of an RSA key of 2048–8192 bits."];
         }
 
+        if (request.AdminTrusted?.Group is { } group && !HostGroupNames.IsValid(group))
+        {
+            errors["adminTrusted.group"] = [HostGroupNames.Rule];
+        }
+
         var evidence = (request.Tpm is null ? 0 : 1) + (request.HostKey is null ? 0 : 1) + (request.AdminTrusted is null ? 0 : 1);
         var matches = request.Mode switch
         {

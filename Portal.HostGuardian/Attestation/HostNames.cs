@@ -10,6 +10,6 @@ public static class HostNames
 
     public const string Rule = "A host name is 1–128 characters: letters, digits, '-', '.' and '_' only.";
 
-    public static bool IsValid(string? name) =>
+    public static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name) =>
         name is { Length: > 0 and <= MaxLength } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_');
 }

@@ -52,6 +52,30 @@ public sealed class LogInjectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Attest_HostGroupWithCrLf_Is400AndWritesNoForgedLogLine()
+    {
+        using var agent = new TestAgent(_hgs, "host-1");
+        var client = _hgs.CreateClient();
+        var request = new AttestationRequest(AttestationMode.AdminTrusted, "host-1", await Evidence.ChallengeAsync(client), agent.Tpm.TransportKey.ToArray(),
+            AdminTrusted: new AdminTrustedEvidence("group\r\n" + Forged, new byte[32]));
+
+        using var response = await client.PostAsJsonAsync(HgsRoutes.Attest, request);
+
+        AssertNoLineStartsWith("FAKE");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("control characters", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task CreateHostGroup_NameWithCrLf_IsValidationProblem()
+    {
+        using var response = await _hgs.CreateAdminClient().PostAsJsonAsync($"{HgsRoutes.Admin}/host-groups", new HostGroupRequest("group\r\nFAKE"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("control characters", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task RegisterHost_NameWithCrLf_IsValidationProblem()
     {
         using var agent = new TestAgent(_hgs, "host-1");
