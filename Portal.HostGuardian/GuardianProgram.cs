@@ -17,6 +17,9 @@ public sealed class GuardianProgram
         builder.AddHostGuardianService();
 
         var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapHostGuardianService();
         await app.RunAsync();
     }

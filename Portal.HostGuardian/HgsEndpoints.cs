@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Attestation;
 using Portal.Core.Attestation.Protocol;
 using Portal.Core.Shielding.Guardians;
+using Portal.HostGuardian.Api;
 using Portal.HostGuardian.Attestation;
 using Portal.HostGuardian.KeyRelease;
 using Portal.HostGuardian.Keys;
@@ -13,24 +14,52 @@ public static class HgsEndpoints
 {
     public static RouteGroupBuilder MapHgsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(HgsRoutes.Prefix).WithTags("HGS");
-        group.MapPost("/attest/challenge", ChallengeAsync);
-        group.MapPost("/attest", AttestAsync);
-        group.MapPost("/keys/release", ReleaseAsync);
-        group.MapGet("/guardian", GetGuardian);
-        group.MapGet("/attestation-signer", GetSigner);
+        var group = app.MapGroup(HgsRoutes.Prefix).WithTags(HgsOpenApi.Tag).WithGroupName(HgsOpenApi.DocumentName)
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
+        group.MapPost("/attest/challenge", ChallengeAsync)
+            .WithName("HgsChallenge")
+            .WithSummary("Issue an attestation challenge")
+            .WithDescription("A fresh single-use nonce for the next attestation, accepted until it expires.")
+            .AllowAnonymousAttestation();
+        group.MapPost("/attest", AttestAsync)
+            .WithName("HgsAttest")
+            .WithSummary("Attest a host")
+            .WithDescription("Checks the host's evidence for its registered mode; on a pass the answer carries a health certificate " +
+                             "bound to the transport key. A failed attestation is an answer (200) with its status and reason.")
+            .ProducesValidationProblem()
+            .AllowAnonymousAttestation();
+        group.MapPost("/keys/release", ReleaseAsync)
+            .WithName("HgsReleaseKey")
+            .WithSummary("Release a key to a healthy host")
+            .WithDescription("Authorised by the request body: a valid, unrevoked health certificate of a registered, healthy host " +
+                             "and a proof signed by the transport key it is bound to. The key is re-wrapped for that transport key.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireHealthCertificate();
+        group.MapGet("/guardian", GetGuardian)
+            .WithName("HgsGetGuardian")
+            .WithSummary("Download the fabric guardian's metadata")
+            .WithDescription("The public guardian metadata file (format tenantportal-guardian-metadata) tenants add to their shielding data.")
+            .Produces<GuardianMetadataFile>(StatusCodes.Status200OK, "application/json")
+            .AllowAnonymousCaller();
+        group.MapGet("/attestation-signer", GetSigner)
+            .WithName("HgsGetAttestationSigner")
+            .WithSummary("Get the health certificate signer")
+            .WithDescription("The public key that signs health certificates, so the portal and hosts can verify them.")
+            .AllowAnonymousCaller();
         return group;
     }
 
     private static async Task<Ok<AttestationChallenge>> ChallengeAsync(NonceStore nonces, CancellationToken cancellationToken) =>
         TypedResults.Ok(await nonces.IssueAsync(cancellationToken));
 
-    private static async Task<Results<Ok<AttestationOutcome>, ProblemHttpResult>> AttestAsync(
+    private static async Task<Results<Ok<AttestationOutcome>, ValidationProblem>> AttestAsync(
         AttestationRequest request, AttestationService attestation, HttpContext context, CancellationToken cancellationToken)
     {
-        if (AttestationService.Validate(request) is { } problem)
+        if (AttestationService.Validate(request) is { } errors)
         {
-            return TypedResults.Problem(title: "The attestation request is malformed.", detail: problem, statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.ValidationProblem(errors, title: "The attestation request is malformed.");
         }
 
         return TypedResults.Ok(await attestation.AttestAsync(request, context.Connection.RemoteIpAddress?.ToString(), cancellationToken));

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Attestation.Protocol;
+using Portal.HostGuardian.Api;
 
 namespace Portal.HostGuardian.Admin;
 
@@ -8,50 +9,86 @@ public static class HgsAdminEndpoints
 {
     public static RouteGroupBuilder MapHgsAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(HgsRoutes.Admin).WithTags("HGS admin")
-            .AddEndpointFilter<AdminApiKeyFilter>()
-            .AddEndpointFilter<AdminErrorFilter>();
+        var group = app.MapGroup(HgsRoutes.Admin).WithTags(HgsOpenApi.AdminTag).WithGroupName(HgsOpenApi.DocumentName)
+            .RequireHgsAdminKey()
+            .AddEndpointFilter<AdminErrorFilter>()
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
 
-        group.MapGet("/hosts", async (HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListHostsAsync(ct)));
-        group.MapGet("/hosts/{id:guid}", GetHostAsync);
+        group.MapGet("/hosts", async (HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListHostsAsync(ct)))
+            .WithName("HgsListHosts").WithSummary("List registered hosts with their latest attestation");
+        group.MapGet("/hosts/{id:guid}", GetHostAsync)
+            .WithName("HgsGetHost").WithSummary("Get a registered host")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/hosts", async (RegisterHostRequest request, HgsAdministration admin, CancellationToken ct) =>
-        {
-            var host = await admin.RegisterHostAsync(request, ct);
-            return TypedResults.Created($"{HgsRoutes.Admin}/hosts/{host.Id}", host);
-        });
-        group.MapDelete("/hosts/{id:guid}", DeleteAsync((admin, id, ct) => admin.RemoveHostAsync(id, ct)));
+            {
+                var host = await admin.RegisterHostAsync(request, ct);
+                return TypedResults.Created($"{HgsRoutes.Admin}/hosts/{host.Id}", host);
+            })
+            .WithName("HgsRegisterHost").WithSummary("Register a host in one attestation mode")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/hosts/{id:guid}", DeleteAsync("host", (admin, id, ct) => admin.RemoveHostAsync(id, ct)))
+            .WithName("HgsRemoveHost").WithSummary("Remove a host; its certificates stop releasing keys at once")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/baselines", async (HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListBaselinesAsync(ct)));
+        group.MapGet("/baselines", async (HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListBaselinesAsync(ct)))
+            .WithName("HgsListBaselines").WithSummary("List allowed TPM baselines");
         group.MapPost("/baselines", async (TpmBaselineRequest request, HgsAdministration admin, CancellationToken ct) =>
-            TypedResults.Created($"{HgsRoutes.Admin}/baselines", await admin.AddBaselineAsync(request, ct)));
-        group.MapDelete("/baselines/{id:guid}", DeleteAsync((admin, id, ct) => admin.RemoveBaselineAsync(id, ct)));
+                TypedResults.Created($"{HgsRoutes.Admin}/baselines", await admin.AddBaselineAsync(request, ct)))
+            .WithName("HgsAddBaseline").WithSummary("Allow a TPM baseline (PCR digest)")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/baselines/{id:guid}", DeleteAsync("baseline", (admin, id, ct) => admin.RemoveBaselineAsync(id, ct)))
+            .WithName("HgsRemoveBaseline").WithSummary("Disallow a TPM baseline")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/ci-policies", async (HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListCodeIntegrityPoliciesAsync(ct)));
+        group.MapGet("/ci-policies", async (HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListCodeIntegrityPoliciesAsync(ct)))
+            .WithName("HgsListCodeIntegrityPolicies").WithSummary("List allowed code-integrity policies");
         group.MapPost("/ci-policies", async (CodeIntegrityPolicyRequest request, HgsAdministration admin, CancellationToken ct) =>
-            TypedResults.Created($"{HgsRoutes.Admin}/ci-policies", await admin.AddCodeIntegrityPolicyAsync(request, ct)));
-        group.MapDelete("/ci-policies/{id:guid}", DeleteAsync((admin, id, ct) => admin.RemoveCodeIntegrityPolicyAsync(id, ct)));
+                TypedResults.Created($"{HgsRoutes.Admin}/ci-policies", await admin.AddCodeIntegrityPolicyAsync(request, ct)))
+            .WithName("HgsAddCodeIntegrityPolicy").WithSummary("Allow a code-integrity policy (SHA-256)")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/ci-policies/{id:guid}", DeleteAsync("code-integrity policy", (admin, id, ct) => admin.RemoveCodeIntegrityPolicyAsync(id, ct)))
+            .WithName("HgsRemoveCodeIntegrityPolicy").WithSummary("Disallow a code-integrity policy")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/host-groups", async (HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListHostGroupsAsync(ct)));
+        group.MapGet("/host-groups", async (HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListHostGroupsAsync(ct)))
+            .WithName("HgsListHostGroups").WithSummary("List allowed host groups");
         group.MapPost("/host-groups", async (HostGroupRequest request, HgsAdministration admin, CancellationToken ct) =>
-            TypedResults.Created($"{HgsRoutes.Admin}/host-groups", await admin.CreateHostGroupAsync(request, ct)));
-        group.MapDelete("/host-groups/{name}", async Task<Results<NoContent, NotFound>> (string name, HgsAdministration admin, CancellationToken ct) =>
-            await admin.RemoveHostGroupAsync(name, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+                TypedResults.Created($"{HgsRoutes.Admin}/host-groups", await admin.CreateHostGroupAsync(request, ct)))
+            .WithName("HgsCreateHostGroup").WithSummary("Create a host group; the answer shows its credential once")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/host-groups/{name}", async Task<Results<NoContent, ProblemHttpResult>> (string name, HgsAdministration admin, CancellationToken ct) =>
+                await admin.RemoveHostGroupAsync(name, ct) ? TypedResults.NoContent() : NotFound("host group"))
+            .WithName("HgsRemoveHostGroup").WithSummary("Disallow a host group; its hosts fail attestation from now on")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/attestations", async (Guid? hostId, int? take, HgsAdministration admin, CancellationToken ct) =>
-            TypedResults.Ok(await admin.ListAttestationsAsync(hostId, take ?? 100, ct)));
+                TypedResults.Ok(await admin.ListAttestationsAsync(hostId, take ?? 100, ct)))
+            .WithName("HgsListAttestations").WithSummary("List recent attestations (newest first, at most 500)")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost("/certificates/{serial:guid}/revoke", async (Guid serial, RevokeCertificateRequest request, HgsAdministration admin, CancellationToken ct) =>
-        {
-            await admin.RevokeCertificateAsync(serial, request.Reason, ct);
-            return TypedResults.NoContent();
-        });
-        group.MapGet("/audit", async (int? take, HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListAuditAsync(take ?? 100, ct)));
+            {
+                await admin.RevokeCertificateAsync(serial, request.Reason, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("HgsRevokeCertificate").WithSummary("Revoke a health certificate by serial")
+            .ProducesValidationProblem();
+        group.MapGet("/audit", async (int? take, HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListAuditAsync(take ?? 100, ct)))
+            .WithName("HgsListAudit").WithSummary("List recent audit entries (newest first, at most 500)")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return group;
     }
 
-    private static async Task<Results<Ok<RegisteredHostDto>, NotFound>> GetHostAsync(Guid id, HgsAdministration admin, CancellationToken cancellationToken) =>
-        await admin.FindHostAsync(id, cancellationToken) is { } host ? TypedResults.Ok(host) : TypedResults.NotFound();
+    private static async Task<Results<Ok<RegisteredHostDto>, ProblemHttpResult>> GetHostAsync(Guid id, HgsAdministration admin, CancellationToken cancellationToken) =>
+        await admin.FindHostAsync(id, cancellationToken) is { } host ? TypedResults.Ok(host) : NotFound("host");
 
-    private static Func<Guid, HgsAdministration, CancellationToken, Task<Results<NoContent, NotFound>>> DeleteAsync(
-        Func<HgsAdministration, Guid, CancellationToken, Task<bool>> remove) =>
-        async (id, admin, ct) => await remove(admin, id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static Func<Guid, HgsAdministration, CancellationToken, Task<Results<NoContent, ProblemHttpResult>>> DeleteAsync(
+        string what, Func<HgsAdministration, Guid, CancellationToken, Task<bool>> remove) =>
+        async (id, admin, ct) => await remove(admin, id, ct) ? TypedResults.NoContent() : NotFound(what);
+
+    private static ProblemHttpResult NotFound(string what) =>
+        TypedResults.Problem(title: $"No such {what}.", statusCode: StatusCodes.Status404NotFound);
 }

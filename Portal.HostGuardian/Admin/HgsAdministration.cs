@@ -20,8 +20,8 @@ public sealed class HgsAdministration(HgsDbContext db, HostGroupCredentials grou
 
     public async Task<RegisteredHostDto> RegisterHostAsync(RegisterHostRequest request, CancellationToken cancellationToken)
     {
-        Require(!string.IsNullOrWhiteSpace(request.Name) && request.Name.Length <= 128, "name", "A host name is 1–128 characters.");
-        var host = new RegisteredHost { Id = Guid.NewGuid(), Name = request.Name.Trim(), Mode = request.Mode, RegisteredAt = time.GetUtcNow() };
+        Require(HostNames.IsValid(request.Name), "name", HostNames.Rule);
+        var host = new RegisteredHost { Id = Guid.NewGuid(), Name = request.Name, Mode = request.Mode, RegisteredAt = time.GetUtcNow() };
         switch (request.Mode)
         {
             case AttestationMode.TpmTrusted:
@@ -166,7 +166,7 @@ public sealed class HgsAdministration(HgsDbContext db, HostGroupCredentials grou
     /// <summary>Creates an allowed host group and returns its credential — the only time it is shown.</summary>
     public async Task<HostGroupCreated> CreateHostGroupAsync(HostGroupRequest request, CancellationToken cancellationToken)
     {
-        Require(!string.IsNullOrWhiteSpace(request.Name) && request.Name.Length <= 128, "name", "A host group name is 1–128 characters.");
+        Require(HostGroupNames.IsValid(request.Name), "name", HostGroupNames.Rule);
         var name = request.Name.Trim();
         if (await db.HostGroups.AnyAsync(g => g.Name == name, cancellationToken))
         {

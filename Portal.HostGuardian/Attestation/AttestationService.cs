@@ -5,6 +5,7 @@ using Portal.Core.Attestation.Evidence;
 using Portal.Core.Attestation.Protocol;
 using Portal.Core.Shielding.Guardians;
 using Portal.HostGuardian.Keys;
+using Portal.HostGuardian.Logging;
 using Portal.HostGuardian.Store;
 
 namespace Portal.HostGuardian.Attestation;
@@ -16,22 +17,28 @@ namespace Portal.HostGuardian.Attestation;
 public sealed class AttestationService(
     HgsDbContext db, NonceStore nonces, HgsKeys keys, HostGroupCredentials groups, TimeProvider time, ILogger<AttestationService> logger)
 {
-    /// <summary>Shape problems of a request (answered 400), or null when it can be judged.</summary>
-    public static string? Validate(AttestationRequest request)
+    /// <summary>Shape problems of a request by field (answered 400 as a validation problem), or null when it can be judged.</summary>
+    public static Dictionary<string, string[]>? Validate(AttestationRequest request)
     {
+        var errors = new Dictionary<string, string[]>();
         if (request.Nonce is not { Length: AttestationNonce.Length })
         {
-            return $"nonce must be the {AttestationNonce.Length}-byte value from a challenge.";
+            errors["nonce"] = [$"The nonce is the {AttestationNonce.Length}-byte value from a challenge."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.HostName) || request.HostName.Length > 128)
+        if (!HostNames.IsValid(request.HostName))
         {
-            return "hostName must be 1–128 characters.";
+            errors["hostName"] = [HostNames.Rule];
         }
 
         if (!IsTransportKey(request.TransportKey))
         {
-            return "transportKey must be the DER SubjectPublicKeyInfo of an RSA key of 2048–8192 bits.";
+            errors["transportKey"] = ["The transport key is the DER SubjectPublicKeyInfo of an RSA key of 2048–8192 bits."];
+        }
+
+        if (request.AdminTrusted?.Group is { } group && !HostGroupNames.IsValid(group))
+        {
+            errors["adminTrusted.group"] = [HostGroupNames.Rule];
         }
 
         var evidence = (request.Tpm is null ? 0 : 1) + (request.HostKey is null ? 0 : 1) + (request.AdminTrusted is null ? 0 : 1);
@@ -41,7 +48,12 @@ public sealed class AttestationService(
             AttestationMode.HostKey => request.HostKey is { PublicKey: not null, Configuration: not null, Signature: not null },
             AttestationMode.AdminTrusted => request.AdminTrusted is { Group: not null, Proof: not null },
         };
-        return evidence == 1 && matches ? null : $"send exactly the evidence of mode {request.Mode}.";
+        if (evidence != 1 || !matches)
+        {
+            errors["mode"] = [$"Send exactly the evidence of mode {request.Mode}."];
+        }
+
+        return errors.Count == 0 ? null : errors;
     }
 
     public async Task<AttestationOutcome> AttestAsync(AttestationRequest request, string? remoteAddress, CancellationToken cancellationToken)
@@ -91,7 +103,7 @@ public sealed class AttestationService(
 
         logger.LogInformation(
             "Attestation of {HostName} in mode {Mode}: {Status} {SubStatus} (certificate {CertificateSerial})",
-            hostName, request.Mode, verdict.Status, verdict.SubStatus, certificate?.Serial);
+            LogValue.Safe(hostName), request.Mode, verdict.Status, verdict.SubStatus, certificate?.Serial);
 
         return certificate is null
             ? AttestationOutcome.Failed(verdict.Status, verdict.SubStatus, reason)

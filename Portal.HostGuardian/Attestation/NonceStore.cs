@@ -13,14 +13,22 @@ public sealed class NonceStore(HgsDbContext db, IOptions<HgsOptions> options, Ti
     public async Task<AttestationChallenge> IssueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        // Old nonces are worthless; keep the table small without a separate job.
-        var horizon = now - TimeSpan.FromHours(1);
-        await db.Nonces.Where(n => n.ExpiresAt < horizon).ExecuteDeleteAsync(cancellationToken);
+        await DeleteExpiredAsync(cancellationToken);
 
         var nonce = new IssuedNonce { Nonce = AttestationNonce.Create(), ExpiresAt = now + options.Value.NonceLifetime };
         db.Nonces.Add(nonce);
         await db.SaveChangesAsync(cancellationToken);
         return new AttestationChallenge(nonce.Nonce, nonce.ExpiresAt);
+    }
+
+    /// <summary>
+    /// Deletes every nonce past its expiry, used or not: an expired nonce is refused anyway, so its row only takes room.
+    /// Runs on every challenge and periodically (<see cref="NonceSweeper"/>); returns how many rows went.
+    /// </summary>
+    public Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.Nonces.Where(n => n.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>True exactly once per issued, unexpired nonce; false for unknown, expired or already used ones.</summary>

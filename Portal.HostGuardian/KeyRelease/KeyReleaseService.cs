@@ -8,6 +8,7 @@ using Portal.Core.Shielding;
 using Portal.Core.Shielding.DataFiles;
 using Portal.Core.Shielding.KeyProtectors;
 using Portal.HostGuardian.Keys;
+using Portal.HostGuardian.Logging;
 using Portal.HostGuardian.Options;
 using Portal.HostGuardian.Store;
 
@@ -35,11 +36,11 @@ public sealed class KeyReleaseService(HgsDbContext db, HgsKeys keys, IOptions<Hg
         await db.SaveChangesAsync(cancellationToken);
         if (result.Refusal is { } refusal)
         {
-            logger.LogWarning("Key release for {Subject} to {HostName} refused: {Refusal}", subject, hostName, refusal);
+            logger.LogWarning("Key release for {Subject} to {HostName} refused: {Refusal}", LogValue.Safe(subject), LogValue.Safe(hostName), refusal);
         }
         else
         {
-            logger.LogInformation("Key release for {Subject} to {HostName} succeeded", subject, hostName);
+            logger.LogInformation("Key release for {Subject} to {HostName} succeeded", LogValue.Safe(subject), LogValue.Safe(hostName));
         }
 
         return result;

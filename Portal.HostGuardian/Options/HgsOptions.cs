@@ -20,7 +20,10 @@ public sealed class HgsOptions
     /// <summary>File holding the master key (base64 text or 32 raw bytes); used when <see cref="MasterKey"/> is empty.</summary>
     public string? MasterKeyFile { get; set; }
 
-    /// <summary>Key for the HGS admin API (header X-Hgs-Admin-Key); the admin API is disabled when empty.</summary>
+    /// <summary>
+    /// Key for the HGS admin API (header X-Hgs-Admin-Key), at least 16 characters. Required outside Development; in
+    /// Development an empty key disables the admin API.
+    /// </summary>
     public string? AdminApiKey { get; set; }
 
     /// <summary>Name of the fabric guardian HGS creates on first start.</summary>
@@ -35,6 +38,21 @@ public sealed class HgsOptions
     /// <summary>How long an attestation nonce is accepted after its challenge.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often expired nonces (used or not) are deleted from the store, besides on every challenge.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan NonceSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Anonymous attestation calls (challenge and attest together) one client address may make per
+    /// <see cref="AttestationRateWindow"/>; more answer 429 with <c>Retry-After</c>. An honest host makes two per attestation.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int AttestationPermitLimit { get; set; } = 60;
+
+    /// <summary>The window of <see cref="AttestationPermitLimit"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan AttestationRateWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How far a key-release request's time may differ from HGS's clock.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

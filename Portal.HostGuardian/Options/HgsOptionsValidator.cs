@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Portal.HostGuardian.Options;
 
-/// <summary>Checks what data annotations cannot: the master key rule depends on the environment.</summary>
+/// <summary>Checks what data annotations cannot: the master key and admin key rules depend on the environment.</summary>
 internal sealed class HgsOptionsValidator(IHostEnvironment environment) : IValidateOptions<HgsOptions>
 {
     public ValidateOptionsResult Validate(string? name, HgsOptions options)
@@ -29,9 +29,18 @@ internal sealed class HgsOptionsValidator(IHostEnvironment environment) : IValid
                 "or Hgs:MasterKeyFile. It seals the fabric guardian's private keys at rest; keep it apart from HGS's database.");
         }
 
-        if (options.AdminApiKey is { Length: > 0 and < 16 })
+        if (string.IsNullOrWhiteSpace(options.AdminApiKey))
         {
-            failures.Add("Hgs:AdminApiKey must be at least 16 characters (or empty to disable the admin API).");
+            if (!environment.IsDevelopment())
+            {
+                failures.Add(
+                    "HGS refuses to start without an admin API key outside Development: set Hgs:AdminApiKey (at least 16 random " +
+                    "characters, e.g. openssl rand -base64 32). Hosts, baselines and policies are registered through the admin API.");
+            }
+        }
+        else if (options.AdminApiKey.Length < 16)
+        {
+            failures.Add("Hgs:AdminApiKey must be at least 16 characters.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -35,6 +35,40 @@ public sealed class StartupAndStoreTests
         Assert.Contains("exactly 32 random bytes", refused.Message);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task MissingAdminKey_OutsideDevelopment_RefusesToStart(string? adminKey)
+    {
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(
+            () => StartBareAsync(masterKey: Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), adminKey: adminKey));
+
+        Assert.Contains("refuses to start without an admin API key", refused.Message);
+        Assert.Contains("Hgs:AdminApiKey", refused.Message);
+    }
+
+    [Fact]
+    public async Task ShortAdminKey_RefusesToStart()
+    {
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(
+            () => StartBareAsync(masterKey: Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), adminKey: "short"));
+
+        Assert.Contains("at least 16 characters", refused.Message);
+    }
+
+    [Fact]
+    public async Task MissingAdminKey_InDevelopment_StartsWithTheAdminApiDisabled()
+    {
+        using var hgs = new HgsTestHost(s => s["Hgs:AdminApiKey"] = null, environment: "Development");
+
+        using var guardian = await hgs.CreateClient().GetAsync(HgsRoutes.Guardian);
+        using var admin = await hgs.CreateAdminClient().GetAsync($"{HgsRoutes.Admin}/hosts");
+
+        Assert.Equal(HttpStatusCode.OK, guardian.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, admin.StatusCode);
+    }
+
     [Fact]
     public async Task MissingMasterKey_InDevelopment_GeneratesAndPersistsOne()
     {
@@ -147,7 +181,7 @@ public sealed class StartupAndStoreTests
     /// Starts HGS's registrations in a plain Production host. (Through WebApplicationFactory a start-up failure can
     /// surface as ObjectDisposedException, depending on which thread loses the race; a plain host shows the real one.)
     /// </summary>
-    private static async Task StartBareAsync(string? masterKey)
+    private static async Task StartBareAsync(string? masterKey, string? adminKey = HgsTestHost.AdminKey)
     {
         var dataFolder = Directory.CreateTempSubdirectory("hgs-bare-").FullName;
         try
@@ -157,7 +191,7 @@ public sealed class StartupAndStoreTests
             {
                 ["Hgs:DataFolder"] = dataFolder,
                 ["Hgs:MasterKey"] = masterKey,
-                ["Hgs:AdminApiKey"] = HgsTestHost.AdminKey,
+                ["Hgs:AdminApiKey"] = adminKey,
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.AddHostGuardianService();

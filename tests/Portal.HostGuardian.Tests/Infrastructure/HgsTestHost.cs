@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Attestation.Protocol;
 using Portal.Core.Shielding.Guardians;
+using Portal.Testing;
 
 namespace Portal.HostGuardian.Tests.Infrastructure;
 
@@ -38,6 +40,9 @@ public sealed class HgsTestHost : WebApplicationFactory<GuardianProgram>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
 
     public string DataFolder { get; }
+
+    /// <summary>Every log line HGS wrote, at every level.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public string Environment { get; }
 
@@ -73,6 +78,7 @@ public sealed class HgsTestHost : WebApplicationFactory<GuardianProgram>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
