@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -31,9 +32,12 @@ internal static class BadRequestProblems
             };
         }
 
+        // The exception handler runs with the endpoint and route values cleared; its feature keeps them.
+        var failed = http.Features.Get<IExceptionHandlerFeature>();
+        var request = new FailedRequest(http, failed?.Endpoint ?? http.GetEndpoint(), failed?.RouteValues ?? http.Request.RouteValues);
         var error = exception.InnerException is JsonException json
-            ? FromBody(http, json)
-            : FromParameters(http) ?? MissingBody(http);
+            ? FromBody(request, json)
+            : FromParameters(request) ?? MissingBody(request);
         return error is { } e
             ? Validation(e.Key, e.Message)
             : new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = "The request could not be read." };
@@ -55,15 +59,15 @@ internal static class BadRequestProblems
             Title = "One or more values are not valid.",
         };
 
-    private static (string Key, string Message)? FromBody(HttpContext http, JsonException json)
+    private static (string Key, string Message)? FromBody(FailedRequest request, JsonException json)
     {
         if (json.InnerException?.GetType().Name == "JsonReaderException")
         {
             return (BodyKey, $"The body is not valid JSON (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}).");
         }
 
-        var options = JsonOptionsOf(http);
-        var bodyType = http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        var options = JsonOptionsOf(request.Http);
+        var bodyType = request.Endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         var typeInfo = bodyType is null ? null : options.GetTypeInfo(bodyType);
         var names = new List<string>();
         foreach (var segment in PathSegments(json.Path))
@@ -91,15 +95,13 @@ internal static class BadRequestProblems
         }
 
         var key = string.Join('.', names);
-        return (key, typeInfo is not null && Nullable.GetUnderlyingType(typeInfo.Type) is null && typeInfo.Type.IsEnum
-            ? $"Not a valid {names[^1]}; expected one of: {EnumNames(typeInfo.Type)}."
-            : $"{key} must be {Expected(typeInfo)}.");
+        return (key, $"{key} must be {Expected(typeInfo)}.");
     }
 
     /// <summary>The first route, query or header value that does not parse as its parameter's type, or a required one that is missing.</summary>
-    private static (string Key, string Message)? FromParameters(HttpContext http)
+    private static (string Key, string Message)? FromParameters(FailedRequest request)
     {
-        if (http.GetEndpoint()?.Metadata.GetMetadata<MethodInfo>() is not { } handler)
+        if (request.Endpoint?.Metadata.GetMetadata<MethodInfo>() is not { } handler)
         {
             return null;
         }
@@ -112,7 +114,7 @@ internal static class BadRequestProblems
                 continue;
             }
 
-            var (name, value) = RawValue(http, parameter);
+            var (name, value) = RawValue(request, parameter);
             if (value is null)
             {
                 var optional = parameter.HasDefaultValue || Nullable.GetUnderlyingType(parameter.ParameterType) is not null;
@@ -136,14 +138,15 @@ internal static class BadRequestProblems
         return null;
     }
 
-    private static (string Key, string Message)? MissingBody(HttpContext http) =>
-        http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is { RequestType: { } type, IsOptional: false }
-            && http.Request.ContentLength is null or 0 && !http.Request.Headers.TransferEncoding.Any()
-            ? (BodyKey, $"A JSON body is required: {Expected(JsonOptionsOf(http).GetTypeInfo(type))}.")
+    private static (string Key, string Message)? MissingBody(FailedRequest request) =>
+        request.Endpoint?.Metadata.GetMetadata<IAcceptsMetadata>() is { RequestType: { } type, IsOptional: false }
+            && request.Http.Request.ContentLength is null or 0 && !request.Http.Request.Headers.TransferEncoding.Any()
+            ? (BodyKey, $"A JSON body is required: {Expected(JsonOptionsOf(request.Http).GetTypeInfo(type))}.")
             : null;
 
-    private static (string Name, string? Value) RawValue(HttpContext http, ParameterInfo parameter)
+    private static (string Name, string? Value) RawValue(FailedRequest request, ParameterInfo parameter)
     {
+        var http = request.Http;
         if (parameter.GetCustomAttribute<FromHeaderAttribute>() is { } header)
         {
             var name = header.Name ?? parameter.Name!;
@@ -151,7 +154,7 @@ internal static class BadRequestProblems
         }
 
         var routeName = parameter.GetCustomAttribute<FromRouteAttribute>()?.Name ?? parameter.Name!;
-        if (http.Request.RouteValues.TryGetValue(routeName, out var route) && route is not null)
+        if (request.RouteValues.TryGetValue(routeName, out var route) && route is not null)
         {
             return (routeName, Convert.ToString(route, CultureInfo.InvariantCulture));
         }
@@ -247,6 +250,8 @@ internal static class BadRequestProblems
             }
         }
     }
+
+    private sealed record FailedRequest(HttpContext Http, Endpoint? Endpoint, RouteValueDictionary RouteValues);
 
     private static JsonSerializerOptions JsonOptionsOf(HttpContext http) =>
         http.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;

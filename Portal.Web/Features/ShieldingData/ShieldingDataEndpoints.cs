@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Features.Tenants;
@@ -30,7 +29,7 @@ public static class ShieldingDataEndpoints
         files.MapPost("/", UploadAsync)
             .WithName("UploadShieldingData").WithSummary("Upload a shielding data file (.pdk, at most 1 MiB).")
             .WithMetadata(new RequestSizeLimitAttribute(UploadBodyLimit))
-            .WithMetadata(new AcceptsMetadata([OpenApiContent.Multipart]))
+            .Accepts<IFormFile>(OpenApiContent.Multipart)
             .AcceptsMultipartFile("file",
                 new FormField("friendlyName", "The name shown for the file; the file's own name when empty."),
                 new FormField("description", "An optional description."))

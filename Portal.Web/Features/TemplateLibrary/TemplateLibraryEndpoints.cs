@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using Portal.Core.Fabric.Protocol;
@@ -19,7 +18,7 @@ public static class TemplateLibraryEndpoints
             .WithTags("Provider: gallery")
             .RequireAuthorization(PortalPolicies.ProviderAdmin)
             .WithMetadata(new DisableRequestSizeLimitAttribute())
-            .WithMetadata(new AcceptsMetadata([OpenApiContent.Binary]))
+            .Accepts<Stream>(OpenApiContent.Binary)
             .AcceptsBinary()
             .WithName("UploadTemplateDisk")
             .WithSummary("Upload a template's disk file")
