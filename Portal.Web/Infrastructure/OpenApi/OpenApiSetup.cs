@@ -21,6 +21,7 @@ public static class OpenApiSetup
                 o.AddOperationTransformer<SecurityRequirementsTransformer>();
                 o.AddOperationTransformer<InputProblemsTransformer>();
                 o.AddSchemaTransformer<DerivedPropertiesTransformer>();
+                o.AddDocumentTransformer<UnusedSchemasTransformer>();
             });
         }
 
