@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on this machine. On a fresh Debian machine it first installs and starts what
-# the tests need (PostgreSQL, Chromium, docker-compose for checking the compose file). Extra arguments go to
-# `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Quota").
+# the tests need (PostgreSQL, Chromium, docker-compose for checking the compose file, npm's OpenAPI linter and
+# client generator). Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Quota").
 # The last line is the total: "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,10 +15,19 @@ missing=()
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The OpenAPI documents are linted (redocly) and turned into a typed client (openapi-typescript) by the tests.
+npm_missing=()
+command -v redocly >/dev/null || npm_missing+=(@redocly/cli@2.77.0)
+command -v openapi-typescript >/dev/null || npm_missing+=(openapi-typescript@7.13.0)
+if [ ${#npm_missing[@]} -gt 0 ]; then
+  echo "installing from npm: ${npm_missing[*]}"
+  as_root npm install -g --no-fund --no-audit --loglevel=error "${npm_missing[@]}" >/dev/null
 fi
 
 step "Starting PostgreSQL"

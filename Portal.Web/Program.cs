@@ -14,6 +14,7 @@ using Portal.Web.Features.TemplateLibrary;
 using Portal.Web.Features.VirtualMachines;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.ChangeFeed;
+using Portal.Web.Infrastructure.OpenApi;
 
 var builder = WebApplication.CreateBuilder(MigrateCommand.WithoutSwitch(args));
 

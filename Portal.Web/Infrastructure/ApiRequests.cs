@@ -1,3 +1,5 @@
+using Microsoft.Net.Http.Headers;
+
 namespace Portal.Web.Infrastructure;
 
 public static class ApiRequests
@@ -8,6 +10,12 @@ public static class ApiRequests
     public static async Task WriteProblemAsync(HttpContext context, int status, string? detail = null)
     {
         context.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized && !context.Response.Headers.ContainsKey(HeaderNames.WWWAuthenticate))
+        {
+            // RFC 9110: a 401 names how to authenticate; the API takes bearer tokens.
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {

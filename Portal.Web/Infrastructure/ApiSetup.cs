@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
-using Scalar.AspNetCore;
 using System.Text.Json.Serialization;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Infrastructure;
 
@@ -12,8 +12,15 @@ public static class ApiSetup
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            // Numbers are JSON numbers: the web defaults would also read "5" and describe every number as integer|string.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        // A value the API cannot bind throws, so the exception handler can say which one and what it expects.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddPortalOpenApi();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
@@ -21,16 +28,6 @@ public static class ApiSetup
     public static WebApplication MapPortalHealth(this WebApplication app)
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync })
-            .AllowAnonymous();
-        return app;
-    }
-
-    public static WebApplication MapPortalOpenApi(this WebApplication app)
-    {
-        app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/api/reference", o => o
-                .WithTitle("TenantPortal API")
-                .AddPreferredSecuritySchemes(BearerSecurityTransformer.SchemeName))
             .AllowAnonymous();
         return app;
     }

@@ -14,8 +14,7 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
     {
         ProblemDetails? problem = exception switch
         {
-            DomainValidationException e => new HttpValidationProblemDetails(
-                e.Errors.ToDictionary(kv => kv.Key, kv => kv.Value))
+            DomainValidationException e => new HttpValidationProblemDetails(BadRequestProblems.WithJsonNames(http, e.Errors))
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "One or more values are not valid.",
@@ -46,12 +45,7 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
                 Title = "Lease lost",
                 Detail = e.Message,
             },
-            BadHttpRequestException e => new ProblemDetails
-            {
-                Status = e.StatusCode,
-                Title = "Bad request",
-                Detail = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : e.Message,
-            },
+            BadHttpRequestException e => BadRequestProblems.Describe(http, e),
             _ => null,
         };
 

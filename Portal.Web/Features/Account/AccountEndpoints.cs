@@ -13,7 +13,11 @@ public static class AccountEndpoints
         app.MapPost("/api/v1/auth/token", IssueTokenAsync)
             .WithTags("Authentication")
             .AllowAnonymous()
-            .WithSummary("Exchange email and password for a short-lived bearer token (same lockout rules as sign-in).");
+            .WithName("IssueToken")
+            .WithSummary("Exchange email and password for a short-lived bearer token (same lockout rules as sign-in).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         // A form post from the layout; antiforgery is validated by the middleware.
         app.MapPost("/account/sign-out", async (SignInManager<PortalUser> signIn, [FromForm] string? returnUrl) =>

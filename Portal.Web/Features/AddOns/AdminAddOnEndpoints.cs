@@ -10,17 +10,32 @@ public static class AdminAddOnEndpoints
         var group = app.MapGroup("/api/admin/v1/addons")
             .WithTags("Provider: add-ons")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapPost("/", CreateAsync);
-        group.MapPut("/{id:guid}", UpdateAsync);
-        group.MapDelete("/{id:guid}", DeleteAsync);
-        group.MapPost("/{id:guid}/publish", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
-            ChangeAsync(addOns.PublishAsync(id, http.ToAuditActor(), ct)));
-        group.MapPost("/{id:guid}/make-private", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
-            ChangeAsync(addOns.MakePrivateAsync(id, http.ToAuditActor(), ct)));
-        group.MapPost("/{id:guid}/decommission", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
-            ChangeAsync(addOns.DecommissionAsync(id, http.ToAuditActor(), ct)));
+        group.MapGet("/", ListAsync)
+            .WithName("AdminListAddOns").WithSummary("Every add-on, with the plans it is linked to and how many subscriptions hold it.");
+        group.MapGet("/{id}", GetAsync)
+            .WithName("AdminGetAddOn").WithSummary("One add-on.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/", CreateAsync)
+            .WithName("AdminCreateAddOn").WithSummary("Create an add-on (private until published).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}", UpdateAsync)
+            .WithName("AdminUpdateAddOn").WithSummary("Change an add-on's name, extra quota, limit per subscription and plans.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id}", DeleteAsync)
+            .WithName("AdminDeleteAddOn").WithSummary("Delete an add-on no subscription holds (409 otherwise).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/publish", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
+                ChangeAsync(addOns.PublishAsync(id, http.ToAuditActor(), ct)))
+            .WithName("AdminPublishAddOn").WithSummary("Make an add-on available to tenants of its plans.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/make-private", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
+                ChangeAsync(addOns.MakePrivateAsync(id, http.ToAuditActor(), ct)))
+            .WithName("AdminMakeAddOnPrivate").WithSummary("Hide an add-on from tenants again.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/decommission", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
+                ChangeAsync(addOns.DecommissionAsync(id, http.ToAuditActor(), ct)))
+            .WithName("AdminDecommissionAddOn").WithSummary("Stop offering an add-on; subscriptions keep what they hold.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

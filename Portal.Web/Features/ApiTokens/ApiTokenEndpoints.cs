@@ -9,9 +9,14 @@ public static class ApiTokenEndpoints
     public static RouteGroupBuilder MapApiTokenEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/tokens").WithTags("API tokens").RequireAuthorization();
-        group.MapGet("/", ListAsync);
-        group.MapPost("/", CreateAsync);
-        group.MapDelete("/{id:guid}", RevokeAsync);
+        group.MapGet("/", ListAsync)
+            .WithName("ListApiTokens").WithSummary("Your personal access tokens (never their secrets).");
+        group.MapPost("/", CreateAsync)
+            .WithName("CreateApiToken").WithSummary("Create a personal access token; its secret is in this response only.")
+            .ProducesValidationProblem();
+        group.MapDelete("/{id}", RevokeAsync)
+            .WithName("RevokeApiToken").WithSummary("Revoke one of your tokens; it stops working at once.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

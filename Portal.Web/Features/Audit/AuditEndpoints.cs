@@ -17,10 +17,12 @@ public static class AuditEndpoints
         app.MapGet("/api/v1/activity", ActivityAsync)
             .WithTags("Activity")
             .RequireAuthorization(PortalPolicies.Tenant)
+            .WithName("ListActivity")
             .WithSummary("Your tenant account's audit trail, newest first.");
         app.MapGet("/api/admin/v1/audit", AuditAsync)
             .WithTags("Provider: audit")
             .RequireAuthorization(PortalPolicies.ProviderAdmin)
+            .WithName("AdminListAudit")
             .WithSummary("Every state-changing act of anyone, newest first.");
         return app;
     }

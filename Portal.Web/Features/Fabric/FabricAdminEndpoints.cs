@@ -11,16 +11,29 @@ public static class FabricAdminEndpoints
         var group = app.MapGroup("/api/admin/v1/fabric")
             .WithTags("Provider: fabric")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
-        group.MapGet("/hosts", ListAsync);
-        group.MapGet("/hosts/{id:guid}", GetAsync);
-        group.MapPost("/hosts/{id:guid}/drain", (Guid id, HttpContext http, FabricAdministration fabric, CancellationToken ct) =>
-            ApplyAsync(id, FabricAdministration.HostAction.Drain, http, fabric, ct));
-        group.MapPost("/hosts/{id:guid}/maintenance", (Guid id, HttpContext http, FabricAdministration fabric, CancellationToken ct) =>
-            ApplyAsync(id, FabricAdministration.HostAction.Maintenance, http, fabric, ct));
-        group.MapPost("/hosts/{id:guid}/resume", (Guid id, HttpContext http, FabricAdministration fabric, CancellationToken ct) =>
-            ApplyAsync(id, FabricAdministration.HostAction.Resume, http, fabric, ct));
-        group.MapDelete("/hosts/{id:guid}", RemoveAsync);
-        group.MapPost("/join-tokens", CreateJoinTokenAsync);
+        group.MapGet("/hosts", ListAsync)
+            .WithName("AdminListHosts").WithSummary("The guarded hosts: state, capacity and use, heartbeat and attestation.");
+        group.MapGet("/hosts/{id}", GetAsync)
+            .WithName("AdminGetHost").WithSummary("One guarded host.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/hosts/{id}/drain", (Guid id, HttpContext http, FabricAdministration fabric, CancellationToken ct) =>
+                ApplyAsync(id, FabricAdministration.HostAction.Drain, http, fabric, ct))
+            .WithName("AdminDrainHost").WithSummary("Place no new VMs on a host; the VMs on it keep running.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/hosts/{id}/maintenance", (Guid id, HttpContext http, FabricAdministration fabric, CancellationToken ct) =>
+                ApplyAsync(id, FabricAdministration.HostAction.Maintenance, http, fabric, ct))
+            .WithName("AdminHostMaintenance").WithSummary("Put a host in maintenance: no placement and no jobs.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/hosts/{id}/resume", (Guid id, HttpContext http, FabricAdministration fabric, CancellationToken ct) =>
+                ApplyAsync(id, FabricAdministration.HostAction.Resume, http, fabric, ct))
+            .WithName("AdminResumeHost").WithSummary("Return a drained or maintained host to service.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/hosts/{id}", RemoveAsync)
+            .WithName("AdminRemoveHost").WithSummary("Remove a host from the fabric; its credential stops working.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/join-tokens", CreateJoinTokenAsync)
+            .WithName("AdminCreateJoinToken").WithSummary("Issue a one-time join token for a new host (shown once), with the agent's command line.")
+            .ProducesValidationProblem();
         return group;
     }
 

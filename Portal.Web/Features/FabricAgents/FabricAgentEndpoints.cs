@@ -13,8 +13,13 @@ public static class FabricAgentEndpoints
     public static RouteGroupBuilder MapFabricAgentEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(FabricRoutes.Base).WithTags("Fabric: host agents");
-        group.MapPost("/join", JoinAsync).AllowAnonymous();
-        group.MapPost("/heartbeat", HeartbeatAsync).RequireAuthorization(FabricHostAuthenticationHandler.PolicyName);
+        group.MapPost("/join", JoinAsync).AllowAnonymous()
+            .WithName("AgentJoin").WithSummary("Join the fabric with a one-time join token; answers the host's credential, once.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapPost("/heartbeat", HeartbeatAsync).RequireAuthorization(FabricHostAuthenticationHandler.PolicyName)
+            .WithName("AgentHeartbeat").WithSummary("Report the host's capacity, VMs and attestation; answers the host's state in the fabric.")
+            .ProducesValidationProblem();
         return group;
     }
 

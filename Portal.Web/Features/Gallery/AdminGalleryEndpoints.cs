@@ -10,22 +10,46 @@ public static class AdminGalleryEndpoints
         var templates = app.MapGroup("/api/admin/v1/templates")
             .WithTags("Provider: gallery")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
-        templates.MapGet("/", ListTemplatesAsync);
-        templates.MapGet("/{id:guid}", GetTemplateAsync);
-        templates.MapPost("/", CreateTemplateAsync);
-        templates.MapPut("/{id:guid}", UpdateTemplateAsync);
-        templates.MapPost("/{id:guid}/retire", RetireTemplateAsync);
-        templates.MapPost("/{id:guid}/reactivate", ReactivateTemplateAsync);
-        templates.MapDelete("/{id:guid}", DeleteTemplateAsync);
+        templates.MapGet("/", ListTemplatesAsync)
+            .WithName("AdminListTemplates").WithSummary("The gallery's VM templates, shielding-capable ones with their catalog.");
+        templates.MapGet("/{id}", GetTemplateAsync)
+            .WithName("AdminGetTemplate").WithSummary("One VM template.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        templates.MapPost("/", CreateTemplateAsync)
+            .WithName("AdminCreateTemplate").WithSummary("Add a VM template to the gallery.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        templates.MapPut("/{id}", UpdateTemplateAsync)
+            .WithName("AdminUpdateTemplate").WithSummary("Change a VM template.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        templates.MapPost("/{id}/retire", RetireTemplateAsync)
+            .WithName("AdminRetireTemplate").WithSummary("Offer a template for no new VMs; existing VMs keep it.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        templates.MapPost("/{id}/reactivate", ReactivateTemplateAsync)
+            .WithName("AdminReactivateTemplate").WithSummary("Offer a retired template again.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        templates.MapDelete("/{id}", DeleteTemplateAsync)
+            .WithName("AdminDeleteTemplate").WithSummary("Delete a template no plan or VM uses (409 otherwise).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         var profiles = app.MapGroup("/api/admin/v1/hardware-profiles")
             .WithTags("Provider: gallery")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
-        profiles.MapGet("/", ListProfilesAsync);
-        profiles.MapGet("/{id:guid}", GetProfileAsync);
-        profiles.MapPost("/", CreateProfileAsync);
-        profiles.MapPut("/{id:guid}", UpdateProfileAsync);
-        profiles.MapDelete("/{id:guid}", DeleteProfileAsync);
+        profiles.MapGet("/", ListProfilesAsync)
+            .WithName("AdminListHardwareProfiles").WithSummary("The VM sizes: vCPUs, memory and disk.");
+        profiles.MapGet("/{id}", GetProfileAsync)
+            .WithName("AdminGetHardwareProfile").WithSummary("One VM size.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        profiles.MapPost("/", CreateProfileAsync)
+            .WithName("AdminCreateHardwareProfile").WithSummary("Add a VM size.")
+            .ProducesValidationProblem();
+        profiles.MapPut("/{id}", UpdateProfileAsync)
+            .WithName("AdminUpdateHardwareProfile").WithSummary("Change a VM size; VMs already made keep theirs.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        profiles.MapDelete("/{id}", DeleteProfileAsync)
+            .WithName("AdminDeleteHardwareProfile").WithSummary("Delete a VM size no plan or template uses (409 otherwise).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

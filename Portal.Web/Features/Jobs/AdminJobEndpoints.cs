@@ -11,11 +11,12 @@ public static class AdminJobEndpoints
     {
         var group = app.MapGroup("/api/admin/v1/jobs").WithTags("Provider: jobs").RequireAuthorization(PortalPolicies.ProviderAdmin);
         group.MapGet("/", ListAsync).WithName("AdminListJobs").WithSummary("Jobs, newest first, by state, host or tenant.");
-        group.MapGet("/{id:guid}", GetAsync).WithName("AdminGetJob").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id:guid}/restart", RestartAsync).WithName("AdminRestartJob")
-            .WithSummary("Queue a failed job again with fresh attempts.").ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("AdminCancelJob")
-            .WithSummary("Cancel a job no host has claimed yet.").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id}", GetAsync).WithName("AdminGetJob").WithSummary("One job with its steps, host and tenant.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/restart", RestartAsync).WithName("AdminRestartJob")
+            .WithSummary("Queue a failed job again with fresh attempts.").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/cancel", CancelAsync).WithName("AdminCancelJob")
+            .WithSummary("Cancel a job no host has claimed yet.").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

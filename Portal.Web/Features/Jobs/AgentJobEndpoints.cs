@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Core.Fabric.Protocol;
 using Portal.Web.Features.FabricAgents;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.Jobs;
 
@@ -19,13 +20,22 @@ public static class AgentJobEndpoints
             .RequireAuthorization(FabricHostAuthenticationHandler.PolicyName);
         group.MapPost("/claim", ClaimAsync).WithName("AgentClaimJob")
             .WithSummary("Long-polls for the next job placed on this host: 200 with the job under a lease, 204 when none came.");
-        group.MapPost("/{id:guid}/steps", ReportStepAsync).WithName("AgentReportStep").ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/lease", RenewLeaseAsync).WithName("AgentRenewLease").ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/key-protector", StoreKeyProtectorAsync).WithName("AgentStoreKeyProtector")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id:guid}/shielding-data", GetShieldingDataAsync).WithName("AgentGetShieldingData")
-            .WithSummary("The VM's sealed shielding data file (header X-Fencing-Token).").ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/complete", CompleteAsync).WithName("AgentCompleteJob").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/steps", ReportStepAsync).WithName("AgentReportStep")
+            .WithSummary("Report a step's state; renews the lease (409 once it is lost).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/lease", RenewLeaseAsync).WithName("AgentRenewLease")
+            .WithSummary("Renew the job's lease (409 once it is lost).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/key-protector", StoreKeyProtectorAsync).WithName("AgentStoreKeyProtector")
+            .WithSummary("Store the key protector of the new shielded VM the job creates.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id}/shielding-data", GetShieldingDataAsync).WithName("AgentGetShieldingData")
+            .WithSummary("The VM's sealed shielding data file (header X-Fencing-Token).")
+            .ProducesFile(description: "The sealed shielding data file, as the tenant uploaded it.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/complete", CompleteAsync).WithName("AgentCompleteJob")
+            .WithSummary("Finish the job: succeeded, or failed with its error (409 once the lease is lost).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

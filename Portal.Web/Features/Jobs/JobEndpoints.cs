@@ -14,7 +14,7 @@ public static class JobEndpoints
     {
         var group = app.MapGroup("/api/v1/jobs").WithTags("Jobs").RequireAuthorization(PortalPolicies.Tenant);
         group.MapGet("/", ListAsync).WithName("ListJobs").WithSummary("Your most recent jobs, newest first.");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetJob").WithSummary("One of your jobs with its steps.")
+        group.MapGet("/{id}", GetAsync).WithName("GetJob").WithSummary("One of your jobs with its steps.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

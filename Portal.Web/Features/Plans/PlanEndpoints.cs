@@ -9,7 +9,8 @@ public static class PlanEndpoints
     public static RouteGroupBuilder MapPlanEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/plans").WithTags("Plans").RequireAuthorization(PortalPolicies.Tenant);
-        group.MapGet("/", ListPublicAsync);
+        group.MapGet("/", ListPublicAsync)
+            .WithName("ListPlans").WithSummary("The public plans you can subscribe to, with their quotas, templates and sizes.");
         return group;
     }
 
@@ -18,20 +19,40 @@ public static class PlanEndpoints
         var group = app.MapGroup("/api/admin/v1/plans")
             .WithTags("Provider: plans")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapPost("/", CreateAsync);
-        group.MapPut("/{id:guid}", UpdateAsync);
-        group.MapDelete("/{id:guid}", DeleteAsync);
-        group.MapPost("/{id:guid}/clone", CloneAsync);
-        group.MapPost("/{id:guid}/publish", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
-            ChangeAsync(plans.PublishAsync(id, http.ToAuditActor(), ct)));
-        group.MapPost("/{id:guid}/make-private", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
-            ChangeAsync(plans.MakePrivateAsync(id, http.ToAuditActor(), ct)));
-        group.MapPost("/{id:guid}/decommission", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
-            ChangeAsync(plans.DecommissionAsync(id, http.ToAuditActor(), ct)));
-        group.MapPost("/{id:guid}/reopen", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
-            ChangeAsync(plans.ReopenAsync(id, http.ToAuditActor(), ct)));
+        group.MapGet("/", ListAsync)
+            .WithName("AdminListPlans").WithSummary("Every plan in every state, with its subscriptions and usage.");
+        group.MapGet("/{id}", GetAsync)
+            .WithName("AdminGetPlan").WithSummary("One plan.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/", CreateAsync)
+            .WithName("AdminCreatePlan").WithSummary("Create a plan (private until published).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}", UpdateAsync)
+            .WithName("AdminUpdatePlan").WithSummary("Change a plan's quotas, templates, sizes and settings.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id}", DeleteAsync)
+            .WithName("AdminDeletePlan").WithSummary("Delete a plan without subscriptions (409 otherwise).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/clone", CloneAsync)
+            .WithName("AdminClonePlan").WithSummary("Copy a plan as a new private plan.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/publish", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
+                ChangeAsync(plans.PublishAsync(id, http.ToAuditActor(), ct)))
+            .WithName("AdminPublishPlan").WithSummary("Make a plan public: tenants may subscribe.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/make-private", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
+                ChangeAsync(plans.MakePrivateAsync(id, http.ToAuditActor(), ct)))
+            .WithName("AdminMakePlanPrivate").WithSummary("Hide a plan from tenants; subscriptions stay.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/decommission", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
+                ChangeAsync(plans.DecommissionAsync(id, http.ToAuditActor(), ct)))
+            .WithName("AdminDecommissionPlan").WithSummary("Take no new subscriptions; existing ones keep running.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/reopen", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
+                ChangeAsync(plans.ReopenAsync(id, http.ToAuditActor(), ct)))
+            .WithName("AdminReopenPlan").WithSummary("Take a decommissioned plan back into service as private.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Features.Tenants;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.ShieldingData;
 
@@ -20,29 +21,53 @@ public static class ShieldingDataEndpoints
             .WithTags("Shielding data")
             .RequireAuthorization(PortalPolicies.Tenant)
             .RequireActiveTenantForChanges();
-        files.MapGet("/", ListAsync);
-        files.MapGet("/{id:guid}", GetAsync);
+        files.MapGet("/", ListAsync)
+            .WithName("ListShieldingData").WithSummary("Your shielding data files' public metadata (never their sealed contents).");
+        files.MapGet("/{id}", GetAsync)
+            .WithName("GetShieldingData").WithSummary("One of your shielding data files' public metadata.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         files.MapPost("/", UploadAsync)
+            .WithName("UploadShieldingData").WithSummary("Upload a shielding data file (.pdk, at most 1 MiB).")
             .WithMetadata(new RequestSizeLimitAttribute(UploadBodyLimit))
-            .Accepts<IFormFile>("multipart/form-data")
-            .WithDescription("multipart/form-data: file (the .pdk), friendlyName, description. 400 with the reason for a bad file; 413 over 1 MiB.");
-        files.MapDelete("/{id:guid}", DeleteAsync);
+            .Accepts<IFormFile>(OpenApiContent.Multipart)
+            .AcceptsMultipartFile("file",
+                new FormField("friendlyName", "The name shown for the file; the file's own name when empty."),
+                new FormField("description", "An optional description."))
+            .WithDescription("multipart/form-data: file (the .pdk), friendlyName, description. 400 with the reason for a bad file; 413 over 1 MiB.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        files.MapDelete("/{id}", DeleteAsync)
+            .WithName("DeleteShieldingData").WithSummary("Delete a shielding data file no live VM uses (409 otherwise).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         var tenant = app.MapGroup("/api/v1").WithTags("Shielding data").RequireAuthorization(PortalPolicies.Tenant);
         tenant.MapGet("/fabric/guardian", DownloadGuardianAsync)
-            .WithDescription("This fabric's guardian metadata, to list as a guardian when making a shielding data file.");
-        tenant.MapGet("/templates/{id:guid}/vsc", DownloadCatalogAsync)
-            .WithDescription("The signed volume signature catalog of a shielding-capable template, to trust its disk.");
+            .WithName("DownloadFabricGuardian").WithSummary("Download this fabric's guardian metadata (fabric-guardian.json).")
+            .WithDescription("This fabric's guardian metadata, to list as a guardian when making a shielding data file.")
+            .ProducesFile("application/json", description: "The guardian metadata file.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        tenant.MapGet("/templates/{id}/vsc", DownloadCatalogAsync)
+            .WithName("DownloadTemplateCatalog").WithSummary("Download a shielding-capable template's volume signature catalog (.vsc).")
+            .WithDescription("The signed volume signature catalog of a shielding-capable template, to trust its disk.")
+            .ProducesFile(description: "The signed catalog file.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
-        app.MapPost("/api/admin/v1/templates/{id:guid}/vsc", UploadCatalogAsync)
+        app.MapPost("/api/admin/v1/templates/{id}/vsc", UploadCatalogAsync)
             .WithTags("Provider: gallery")
             .RequireAuthorization(PortalPolicies.ProviderAdmin)
             .WithMetadata(new RequestSizeLimitAttribute(CatalogBodyLimit))
-            .WithDescription("Upload a template's catalog (tenantportal vsc sign) as multipart 'file' or as the raw body; verified, then the template is shielding-capable.");
-        app.MapDelete("/api/admin/v1/templates/{id:guid}/vsc", RemoveCatalogAsync)
+            .WithName("AdminUploadTemplateCatalog").WithSummary("Upload a template's signed volume signature catalog.")
+            .WithDescription("Upload a template's catalog (tenantportal vsc sign) as multipart 'file' or as the raw body; verified, then the template is shielding-capable.")
+            .AcceptsMultipartFile("file")
+            .AcceptsBinary()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        app.MapDelete("/api/admin/v1/templates/{id}/vsc", RemoveCatalogAsync)
             .WithTags("Provider: gallery")
             .RequireAuthorization(PortalPolicies.ProviderAdmin)
-            .WithDescription("Remove a template's catalog; it is no longer shielding-capable. 409 when it has none.");
+            .WithName("AdminRemoveTemplateCatalog").WithSummary("Remove a template's catalog.")
+            .WithDescription("Remove a template's catalog; it is no longer shielding-capable. 409 when it has none.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

@@ -14,10 +14,19 @@ public static class SubscriptionEndpoints
             .WithTags("Subscriptions")
             .RequireAuthorization(PortalPolicies.Tenant)
             .RequireActiveTenantForChanges();
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapPost("/", SubscribeAsync);
-        group.MapPost("/{id:guid}/addons", AddAddOnAsync);
+        group.MapGet("/", ListAsync)
+            .WithName("ListSubscriptions").WithSummary("Your subscriptions with their quotas, usage and add-ons.");
+        group.MapGet("/{id}", GetAsync)
+            .WithName("GetSubscription").WithSummary("One of your subscriptions.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/", SubscribeAsync)
+            .WithName("Subscribe").WithSummary("Subscribe to a public plan (with its invitation code where it has one).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/addons", AddAddOnAsync)
+            .WithName("AddSubscriptionAddOn").WithSummary("Add an add-on to one of your subscriptions.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
@@ -26,16 +35,31 @@ public static class SubscriptionEndpoints
         var group = app.MapGroup("/api/admin/v1/subscriptions")
             .WithTags("Provider: subscriptions")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
-        group.MapGet("/", AdminListAsync);
-        group.MapGet("/{id:guid}", AdminGetAsync);
-        group.MapPost("/", AdminCreateAsync);
-        group.MapPost("/{id:guid}/addons", AdminAddAddOnAsync);
-        group.MapPost("/{id:guid}/suspend", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
-            ChangeAsync(subscriptions.SuspendAsync(id, http.ToAuditActor(), ct)));
-        group.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
-            ChangeAsync(subscriptions.ResumeAsync(id, http.ToAuditActor(), ct)));
-        group.MapPost("/{id:guid}/cancel", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
-            ChangeAsync(subscriptions.CancelAsync(id, http.ToAuditActor(), ct)));
+        group.MapGet("/", AdminListAsync)
+            .WithName("AdminListSubscriptions").WithSummary("Subscriptions by tenant, plan or state, a page at a time.");
+        group.MapGet("/{id}", AdminGetAsync)
+            .WithName("AdminGetSubscription").WithSummary("One subscription.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/", AdminCreateAsync)
+            .WithName("AdminCreateSubscription").WithSummary("Subscribe a tenant account to any plan, private ones included.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/addons", AdminAddAddOnAsync)
+            .WithName("AdminAddSubscriptionAddOn").WithSummary("Add an add-on to a subscription.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/suspend", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
+                ChangeAsync(subscriptions.SuspendAsync(id, http.ToAuditActor(), ct)))
+            .WithName("AdminSuspendSubscription").WithSummary("Suspend a subscription: its VMs can be read but not changed.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/resume", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
+                ChangeAsync(subscriptions.ResumeAsync(id, http.ToAuditActor(), ct)))
+            .WithName("AdminResumeSubscription").WithSummary("Resume a suspended subscription.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/cancel", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
+                ChangeAsync(subscriptions.CancelAsync(id, http.ToAuditActor(), ct)))
+            .WithName("AdminCancelSubscription").WithSummary("Cancel a subscription without live VMs (409 otherwise).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

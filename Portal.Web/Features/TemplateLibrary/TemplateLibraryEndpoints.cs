@@ -6,6 +6,7 @@ using Portal.Web.Features.FabricAgents;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Features.ShieldingData;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.OpenApi;
 
 namespace Portal.Web.Features.TemplateLibrary;
 
@@ -13,11 +14,12 @@ public static class TemplateLibraryEndpoints
 {
     public static IEndpointRouteBuilder MapTemplateLibraryApi(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/api/admin/v1/templates/{id:guid}/disk", UploadDiskAsync)
+        app.MapPut("/api/admin/v1/templates/{id}/disk", UploadDiskAsync)
             .WithTags("Provider: gallery")
             .RequireAuthorization(PortalPolicies.ProviderAdmin)
             .WithMetadata(new DisableRequestSizeLimitAttribute())
-            .Accepts<Stream>("application/octet-stream")
+            .Accepts<Stream>(OpenApiContent.Binary)
+            .AcceptsBinary()
             .WithName("UploadTemplateDisk")
             .WithSummary("Upload a template's disk file")
             .WithDescription("The raw disk as the body (application/octet-stream), streamed and hashed (SHA-384) into the library. "
@@ -33,9 +35,10 @@ public static class TemplateLibraryEndpoints
             .WithName("DownloadTemplateDisk")
             .WithSummary("Download a template disk by its SHA-384")
             .WithDescription("For host agents. Supports Range requests (206) to resume; the ETag is the hash.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
-            .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesFile(description: "The disk file.")
+            .ProducesFile(status: StatusCodes.Status206PartialContent, description: "The requested range of the disk file.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
         return app;
     }
 

@@ -10,11 +10,20 @@ public static class AdminTenantEndpoints
         var group = app.MapGroup("/api/admin/v1/tenants")
             .WithTags("Provider: tenants")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapPost("/{id:guid}/suspend", SuspendAsync);
-        group.MapPost("/{id:guid}/resume", ResumeAsync);
-        group.MapDelete("/{id:guid}", DeleteAsync);
+        group.MapGet("/", ListAsync)
+            .WithName("AdminListTenants").WithSummary("Tenant accounts by name or user email, a page at a time.");
+        group.MapGet("/{id}", GetAsync)
+            .WithName("AdminGetTenant").WithSummary("One tenant account with its users, subscriptions and usage.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/suspend", SuspendAsync)
+            .WithName("AdminSuspendTenant").WithSummary("Suspend a tenant account: it can read but change nothing.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/resume", ResumeAsync)
+            .WithName("AdminResumeTenant").WithSummary("Resume a suspended tenant account.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id}", DeleteAsync)
+            .WithName("AdminDeleteTenant").WithSummary("Delete a tenant account without live VMs (409 otherwise).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

@@ -24,7 +24,7 @@ public static class VmEndpoints
 
         group.MapGet("/vms", (ClaimsPrincipal user, VmService vms, CancellationToken ct) => ListAsync(user, vms, null, ct))
             .WithName("ListVms").WithSummary("Your VMs, each with the job under way if any.");
-        group.MapGet("/subscriptions/{id:guid}/vms", (Guid id, ClaimsPrincipal user, VmService vms, CancellationToken ct) => ListAsync(user, vms, id, ct))
+        group.MapGet("/subscriptions/{id}/vms", (Guid id, ClaimsPrincipal user, VmService vms, CancellationToken ct) => ListAsync(user, vms, id, ct))
             .WithName("ListSubscriptionVms").WithSummary("The VMs of one of your subscriptions.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/vms", CreateAsync)
@@ -32,27 +32,27 @@ public static class VmEndpoints
             .WithDescription("Reserves quota and queues the create job in one transaction; 202 with Location /api/v1/jobs/{jobId}. "
                 + "The same Idempotency-Key twice answers with the first VM. 409 with the numbers when over quota.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/subscriptions/{id:guid}/vms", (Guid id, CreateVmRequest request, ClaimsPrincipal user, HttpContext http, VmService vms, CancellationToken ct) =>
+        group.MapPost("/subscriptions/{id}/vms", (Guid id, CreateVmRequest request, ClaimsPrincipal user, HttpContext http, VmService vms, CancellationToken ct) =>
                 CreateAsync(request with { SubscriptionId = id }, user, http, vms, ct))
             .WithName("CreateSubscriptionVm").WithSummary("Create a VM in one of your subscriptions.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/vms/{id:guid}", GetAsync)
+        group.MapGet("/vms/{id}", GetAsync)
             .WithName("GetVm").WithSummary("One of your VMs.").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/vms/{id:guid}", (Guid id, ClaimsPrincipal user, HttpContext http, VmService vms, CancellationToken ct) =>
+        group.MapDelete("/vms/{id}", (Guid id, ClaimsPrincipal user, HttpContext http, VmService vms, CancellationToken ct) =>
                 RequestAsync(id, JobType.Delete, user, http, vms, ct))
             .WithName("DeleteVm").WithSummary("Delete a VM (turned off first); its quota is released when the job ends.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         foreach (var (action, type) in Operations)
         {
-            group.MapPost($"/vms/{{id:guid}}/{action}", (Guid id, ClaimsPrincipal user, HttpContext http, VmService vms, CancellationToken ct) =>
+            group.MapPost($"/vms/{{id}}/{action}", (Guid id, ClaimsPrincipal user, HttpContext http, VmService vms, CancellationToken ct) =>
                     RequestAsync(id, type, user, http, vms, ct))
                 .WithName($"{type}Vm").WithSummary($"Queue a {type} job for the VM; 202 with Location /api/v1/jobs/{{jobId}}.")
                 .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         }
 
-        group.MapGet("/vms/{id:guid}/jobs", JobsAsync)
+        group.MapGet("/vms/{id}/jobs", JobsAsync)
             .WithName("ListVmJobs").WithSummary("The VM's jobs, newest first.").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/vms/{id:guid}/console", ConsoleAsync)
+        group.MapGet("/vms/{id}/console", ConsoleAsync)
             .WithName("GetVmConsole").WithSummary("Console access: refused (409) for a VM under the Shielded policy.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;

@@ -75,9 +75,9 @@ public sealed class ApiTokenTests(PortalWebFactory factory) : IClassFixture<Port
         var tooLong = await api.PostAsJsonAsync("/api/v1/tokens", new CreateApiTokenRequest("ci", 5000));
 
         var nameProblem = await noName.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(nameProblem.GetProperty("errors").TryGetProperty("Name", out _));
+        Assert.True(nameProblem.GetProperty("errors").TryGetProperty("name", out _));
         var expiryProblem = await tooLong.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(expiryProblem.GetProperty("errors").TryGetProperty("ExpiresInDays", out _));
+        Assert.True(expiryProblem.GetProperty("errors").TryGetProperty("expiresInDays", out _));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class GalleryApiTests(PortalWebFactory factory) : IClassFixture<Po
             "Gen 3", OsFamily.Linux, "Ubuntu 24.04", 3, "ubuntu.vhdx", 20, null, null));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("Generation", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("generation", out _));
     }
 
     [Theory]
@@ -70,7 +70,7 @@ public sealed class GalleryApiTests(PortalWebFactory factory) : IClassFixture<Po
         var response = await api.Admin.PostAsync("/api/admin/v1/templates", JsonBody(name, property));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("Vsc", out var errors));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("vsc", out var errors));
         Assert.Contains("/vsc", errors[0].GetString());
         Assert.False(await factory.WithDbAsync(db => db.VmTemplates.AnyAsync(t => t.Name == name)));
     }
@@ -90,7 +90,7 @@ public sealed class GalleryApiTests(PortalWebFactory factory) : IClassFixture<Po
                 otherSigner.Name, otherSigner.Version.ToString(), otherSigner.SignerThumbprint, otherSigner.DiskHashHex, osVersion: "changed"));
 
             var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-            Assert.True(problem.GetProperty("errors").TryGetProperty("Vsc", out _));
+            Assert.True(problem.GetProperty("errors").TryGetProperty("vsc", out _));
             Assert.Equal(before, await api.Admin.GetAsync<TemplateDto>($"/api/admin/v1/templates/{template.Id}"));
         }
 
@@ -113,7 +113,7 @@ public sealed class GalleryApiTests(PortalWebFactory factory) : IClassFixture<Po
         var refused = await tenant.PostAsJsonAsync("/api/v1/vms", request);
 
         var problem = await refused.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("Shielded", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("shielded", out _));
         Assert.False(await factory.WithDbAsync(db => db.VirtualMachines.AnyAsync(v => v.SubscriptionId == subscription.Id)));
         Assert.Equal(HttpStatusCode.Accepted,
             (await tenant.PostAsJsonAsync("/api/v1/vms", request with { Name = "plain-1", Shielded = false })).StatusCode);
@@ -128,7 +128,7 @@ public sealed class GalleryApiTests(PortalWebFactory factory) : IClassFixture<Po
         var duplicate = await api.Admin.PostAsJsonAsync("/api/admin/v1/hardware-profiles",
             new HardwareProfileRequest(size.Name, 1, 1, 1, null));
         var problem = await duplicate.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("Name", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
 
         var updated = await (await api.Admin.PutAsJsonAsync($"/api/admin/v1/hardware-profiles/{size.Id}",
             new HardwareProfileRequest(size.Name, 8, 16, 200, "bigger"))).ReadAsync<HardwareProfileDto>();
@@ -147,7 +147,7 @@ public sealed class GalleryApiTests(PortalWebFactory factory) : IClassFixture<Po
             new HardwareProfileRequest("Zero", 0, 4, 40, null));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("Vcpus", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("vcpus", out _));
     }
 
     [Fact]

@@ -70,8 +70,8 @@ public sealed class AdminPlanApiTests(PortalWebFactory factory) : IClassFixture<
     }
 
     [Theory]
-    [InlineData(-1, null, "MaxVms")]
-    [InlineData(null, 2_000_000, "MaxVcpus")]
+    [InlineData(-1, null, "maxVms")]
+    [InlineData(null, 2_000_000, "maxVcpus")]
     public async Task CreatePlan_BadQuota_Returns400NamingTheField(int? maxVms, int? maxVcpus, string field)
     {
         var api = await OffersApi.SignInAsync(factory);
@@ -94,9 +94,9 @@ public sealed class AdminPlanApiTests(PortalWebFactory factory) : IClassFixture<
         var unknownTemplate = await api.Admin.PostAsJsonAsync("/api/admin/v1/plans",
             new PlanRequest(OffersApi.Unique("Tpl"), null, null, false, null, null, [Guid.NewGuid()], []));
 
-        Assert.True((await noName.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("Name", out _));
-        Assert.True((await shortCode.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("InvitationCode", out _));
-        Assert.True((await unknownTemplate.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("TemplateIds", out _));
+        Assert.True((await noName.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("name", out _));
+        Assert.True((await shortCode.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("invitationCode", out _));
+        Assert.True((await unknownTemplate.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("templateIds", out _));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class AdminPlanApiTests(PortalWebFactory factory) : IClassFixture<
             new PlanRequest(plan.Name, null, null, false, null, null, [], []));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("Name", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class AdminPlanApiTests(PortalWebFactory factory) : IClassFixture<
             new AddOnRequest(OffersApi.Unique("Empty"), null, ResourceAmount.Zero, 1, []));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("Extra", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("extra", out _));
     }
 
     [Fact]

@@ -98,7 +98,7 @@ public sealed class ShieldingDataApiTests(PortalWebFactory factory) : IClassFixt
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("already have shielding data named 'Database tier'",
-            problem.GetProperty("errors").GetProperty("FriendlyName")[0].GetString());
+            problem.GetProperty("errors").GetProperty("friendlyName")[0].GetString());
         Assert.Single(await tenant.GetAsync<List<ShieldingDataDto>>(Url));
     }
 
@@ -153,7 +153,7 @@ public sealed class ShieldingDataApiTests(PortalWebFactory factory) : IClassFixt
         var json = await tenant.PostAsJsonAsync(Url, new { friendlyName = "json" });
 
         Assert.True((await noFile.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("file", out _));
-        Assert.True((await noName.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("FriendlyName", out _));
+        Assert.True((await noName.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("friendlyName", out _));
         await json.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
         Assert.Empty(await tenant.GetAsync<List<ShieldingDataDto>>(Url));
     }

@@ -83,8 +83,8 @@ public sealed class TemplateCatalogApiTests(PortalWebFactory factory) : IClassFi
         var wrongDisk = await admin.Admin.PostAsync($"/api/admin/v1/templates/{template.Id}/vsc", CatalogForm(otherDisk));
         var wrongGeneration = await admin.Admin.PostAsync($"/api/admin/v1/templates/{gen1.Id}/vsc", CatalogForm(ShieldingFiles.Catalog.ToArray()));
 
-        Assert.True((await wrongDisk.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("DiskFileName", out _));
-        Assert.True((await wrongGeneration.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("Generation", out _));
+        Assert.True((await wrongDisk.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("diskFileName", out _));
+        Assert.True((await wrongGeneration.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("generation", out _));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class TemplateCatalogApiTests(PortalWebFactory factory) : IClassFi
         var response = await admin.Admin.PostAsync($"/api/admin/v1/templates/{template.Id}/vsc", CatalogForm(ShieldingFiles.Catalog.ToArray()));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("upload the template disk first", problem.GetProperty("errors").GetProperty("DiskSha384")[0].GetString());
+        Assert.Contains("upload the template disk first", problem.GetProperty("errors").GetProperty("diskSha384")[0].GetString());
         Assert.False((await admin.Admin.GetAsync<TemplateDto>($"/api/admin/v1/templates/{template.Id}")).IsShieldingCapable);
     }
 
@@ -112,7 +112,7 @@ public sealed class TemplateCatalogApiTests(PortalWebFactory factory) : IClassFi
         var response = await admin.Admin.PostAsync($"/api/admin/v1/templates/{template.Id}/vsc", CatalogForm(ShieldingFiles.Catalog.ToArray()));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        var reason = problem.GetProperty("errors").GetProperty("DiskSha384")[0].GetString();
+        var reason = problem.GetProperty("errors").GetProperty("diskSha384")[0].GetString();
         Assert.Contains(ShieldingFiles.Catalog.DiskHashHex[..12], reason);
         Assert.Contains(library.DiskSha384![..12], reason);
         Assert.False((await admin.Admin.GetAsync<TemplateDto>($"/api/admin/v1/templates/{template.Id}")).IsShieldingCapable);

@@ -41,7 +41,7 @@ public sealed class AdminSubscriptionApiTests(PortalWebFactory factory) : IClass
         var unknownTenant = await api.Admin.PostAsJsonAsync("/api/admin/v1/subscriptions", new AdminSubscribeRequest(Guid.NewGuid(), plan.Id, null));
 
         await decommissioned.AssertProblemAsync(HttpStatusCode.Conflict);
-        Assert.True((await unknownTenant.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("TenantId", out _));
+        Assert.True((await unknownTenant.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("tenantId", out _));
     }
 
     [Fact]

@@ -89,8 +89,8 @@ public sealed class TenantSubscriptionApiTests(PortalWebFactory factory) : IClas
         var wrong = await tenant.PostAsJsonAsync("/api/v1/subscriptions", new SubscribeRequest(plan.Id, null, "open-sesame"));
         var missing = await tenant.PostAsJsonAsync("/api/v1/subscriptions", new SubscribeRequest(plan.Id, null, null));
 
-        Assert.True((await wrong.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("InvitationCode", out _));
-        Assert.True((await missing.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("InvitationCode", out _));
+        Assert.True((await wrong.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("invitationCode", out _));
+        Assert.True((await missing.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("invitationCode", out _));
         Assert.Equal(0, await factory.WithDbAsync(db => db.Subscriptions.CountAsync(s => s.PlanId == plan.Id)));
 
         var right = await OffersApi.SubscribeAsync(tenant, plan.Id, "OPEN-SESAME");
@@ -121,7 +121,7 @@ public sealed class TenantSubscriptionApiTests(PortalWebFactory factory) : IClas
         var response = await tenant.PostAsJsonAsync("/api/v1/subscriptions", new SubscribeRequest(plan.Id, new string('x', 101), null));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("DisplayName", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("displayName", out _));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class TenantSubscriptionApiTests(PortalWebFactory factory) : IClas
         foreach (var id in new[] { privateAddOn.Id, Guid.NewGuid() })
         {
             var response = await tenant.PostAsJsonAsync($"/api/v1/subscriptions/{subscription.Id}/addons", new AddAddOnRequest(id));
-            Assert.True((await response.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("AddOnId", out _));
+            Assert.True((await response.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("addOnId", out _));
         }
     }
 
@@ -233,7 +233,7 @@ public sealed class TenantSubscriptionApiTests(PortalWebFactory factory) : IClas
         var response = await tenant.PostAsJsonAsync("/api/v1/vms",
             new CreateVmRequest(subscription.Id, "x", other.Id, plan.HardwareProfileIds[0], false));
 
-        Assert.True((await response.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("TemplateId", out _));
+        Assert.True((await response.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("templateId", out _));
     }
 
     [Fact]
