@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Portal.Web.Infrastructure.Idempotency;
 using Scalar.AspNetCore;
 using System.Text.Json.Serialization;
 
@@ -15,6 +16,7 @@ public static class ApiSetup
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddIdempotency();
         return builder;
     }
 

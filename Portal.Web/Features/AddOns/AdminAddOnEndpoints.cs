@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Concurrency;
+using Portal.Web.Infrastructure.Idempotency;
+using Portal.Core.Plans;
 
 namespace Portal.Web.Features.AddOns;
 
@@ -11,16 +14,23 @@ public static class AdminAddOnEndpoints
             .WithTags("Provider: add-ons")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
         group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapPost("/", CreateAsync);
-        group.MapPut("/{id:guid}", UpdateAsync);
-        group.MapDelete("/{id:guid}", DeleteAsync);
+        group.MapGet("/{id:guid}", GetAsync)
+            .WithETag();
+        group.MapPost("/", CreateAsync)
+            .WithIdempotency();
+        group.MapPut("/{id:guid}", UpdateAsync)
+            .WithConcurrencyCheck<AddOn>();
+        group.MapDelete("/{id:guid}", DeleteAsync)
+            .WithConcurrencyCheck<AddOn>();
         group.MapPost("/{id:guid}/publish", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
-            ChangeAsync(addOns.PublishAsync(id, http.ToAuditActor(), ct)));
+            ChangeAsync(addOns.PublishAsync(id, http.ToAuditActor(), ct)))
+            .WithConcurrencyCheck<AddOn>();
         group.MapPost("/{id:guid}/make-private", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
-            ChangeAsync(addOns.MakePrivateAsync(id, http.ToAuditActor(), ct)));
+            ChangeAsync(addOns.MakePrivateAsync(id, http.ToAuditActor(), ct)))
+            .WithConcurrencyCheck<AddOn>();
         group.MapPost("/{id:guid}/decommission", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
-            ChangeAsync(addOns.DecommissionAsync(id, http.ToAuditActor(), ct)));
+            ChangeAsync(addOns.DecommissionAsync(id, http.ToAuditActor(), ct)))
+            .WithConcurrencyCheck<AddOn>();
         return group;
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Idempotency;
 
 namespace Portal.Web.Features.ApiTokens;
 
@@ -10,7 +11,9 @@ public static class ApiTokenEndpoints
     {
         var group = app.MapGroup("/api/v1/tokens").WithTags("API tokens").RequireAuthorization();
         group.MapGet("/", ListAsync);
-        group.MapPost("/", CreateAsync);
+        group.MapGet("/{id:guid}", GetAsync);
+        group.MapPost("/", CreateAsync)
+            .WithIdempotency();
         group.MapDelete("/{id:guid}", RevokeAsync);
         return group;
     }
@@ -18,6 +21,9 @@ public static class ApiTokenEndpoints
     private static async Task<Ok<IReadOnlyList<ApiTokenDto>>> ListAsync(
         ClaimsPrincipal user, ApiTokenService tokens, CancellationToken ct) =>
         TypedResults.Ok(await tokens.ListAsync(user.GetUserId(), ct));
+
+    private static async Task<Ok<ApiTokenDto>> GetAsync(Guid id, ClaimsPrincipal user, ApiTokenService tokens, CancellationToken ct) =>
+        TypedResults.Ok(await tokens.GetAsync(user.GetUserId(), id, ct));
 
     private static async Task<Created<IssuedApiToken>> CreateAsync(
         CreateApiTokenRequest request, ClaimsPrincipal user, HttpContext http, ApiTokenService tokens, CancellationToken ct)

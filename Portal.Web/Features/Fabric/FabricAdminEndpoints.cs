@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Idempotency;
 
 namespace Portal.Web.Features.Fabric;
 
@@ -20,7 +21,9 @@ public static class FabricAdminEndpoints
         group.MapPost("/hosts/{id:guid}/resume", (Guid id, HttpContext http, FabricAdministration fabric, CancellationToken ct) =>
             ApplyAsync(id, FabricAdministration.HostAction.Resume, http, fabric, ct));
         group.MapDelete("/hosts/{id:guid}", RemoveAsync);
-        group.MapPost("/join-tokens", CreateJoinTokenAsync);
+        group.MapPost("/join-tokens", CreateJoinTokenAsync)
+            .WithIdempotency();
+        group.MapGet("/join-tokens/{id:guid}", GetJoinTokenAsync);
         return group;
     }
 
@@ -40,6 +43,9 @@ public static class FabricAdminEndpoints
         await fabric.ApplyAsync(id, FabricAdministration.HostAction.Remove, http.ToAuditActor(), ct);
         return TypedResults.NoContent();
     }
+
+    private static async Task<Ok<JoinTokenDto>> GetJoinTokenAsync(Guid id, FabricAdministration fabric, CancellationToken ct) =>
+        TypedResults.Ok(await fabric.GetJoinTokenAsync(id, ct));
 
     private static async Task<Created<IssuedJoinToken>> CreateJoinTokenAsync(
         CreateJoinTokenRequest? request, HttpContext http, FabricAdministration fabric, CancellationToken ct)

@@ -45,6 +45,15 @@ public sealed class FabricAdministration(
         return host.ToDto(time.GetUtcNow(), StaleAfter);
     }
 
+    public async Task<JoinTokenDto> GetJoinTokenAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.HostJoinTokens.AsNoTracking()
+            .Where(t => t.Id == id)
+            .Select(t => new JoinTokenDto(t.Id, t.Prefix, t.CreatedAt, t.ExpiresAt, t.UsedAt, t.HostId))
+            .SingleOrDefaultAsync(ct) ?? throw new NotFoundException("Join token", id);
+    }
+
     public async Task<FabricHostDto> ApplyAsync(Guid id, HostAction action, AuditActor actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Concurrency;
+using Portal.Web.Infrastructure.Idempotency;
+using Portal.Core.Gallery;
 
 namespace Portal.Web.Features.Gallery;
 
@@ -11,21 +14,31 @@ public static class AdminGalleryEndpoints
             .WithTags("Provider: gallery")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
         templates.MapGet("/", ListTemplatesAsync);
-        templates.MapGet("/{id:guid}", GetTemplateAsync);
-        templates.MapPost("/", CreateTemplateAsync);
-        templates.MapPut("/{id:guid}", UpdateTemplateAsync);
-        templates.MapPost("/{id:guid}/retire", RetireTemplateAsync);
-        templates.MapPost("/{id:guid}/reactivate", ReactivateTemplateAsync);
-        templates.MapDelete("/{id:guid}", DeleteTemplateAsync);
+        templates.MapGet("/{id:guid}", GetTemplateAsync)
+            .WithETag();
+        templates.MapPost("/", CreateTemplateAsync)
+            .WithIdempotency();
+        templates.MapPut("/{id:guid}", UpdateTemplateAsync)
+            .WithConcurrencyCheck<VmTemplate>();
+        templates.MapPost("/{id:guid}/retire", RetireTemplateAsync)
+            .WithConcurrencyCheck<VmTemplate>();
+        templates.MapPost("/{id:guid}/reactivate", ReactivateTemplateAsync)
+            .WithConcurrencyCheck<VmTemplate>();
+        templates.MapDelete("/{id:guid}", DeleteTemplateAsync)
+            .WithConcurrencyCheck<VmTemplate>();
 
         var profiles = app.MapGroup("/api/admin/v1/hardware-profiles")
             .WithTags("Provider: gallery")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
         profiles.MapGet("/", ListProfilesAsync);
-        profiles.MapGet("/{id:guid}", GetProfileAsync);
-        profiles.MapPost("/", CreateProfileAsync);
-        profiles.MapPut("/{id:guid}", UpdateProfileAsync);
-        profiles.MapDelete("/{id:guid}", DeleteProfileAsync);
+        profiles.MapGet("/{id:guid}", GetProfileAsync)
+            .WithETag();
+        profiles.MapPost("/", CreateProfileAsync)
+            .WithIdempotency();
+        profiles.MapPut("/{id:guid}", UpdateProfileAsync)
+            .WithConcurrencyCheck<HardwareProfile>();
+        profiles.MapDelete("/{id:guid}", DeleteProfileAsync)
+            .WithConcurrencyCheck<HardwareProfile>();
         return app;
     }
 

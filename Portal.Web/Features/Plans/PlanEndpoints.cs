@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Concurrency;
+using Portal.Web.Infrastructure.Idempotency;
+using Portal.Core.Plans;
 
 namespace Portal.Web.Features.Plans;
 
@@ -19,19 +22,28 @@ public static class PlanEndpoints
             .WithTags("Provider: plans")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
         group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapPost("/", CreateAsync);
-        group.MapPut("/{id:guid}", UpdateAsync);
-        group.MapDelete("/{id:guid}", DeleteAsync);
-        group.MapPost("/{id:guid}/clone", CloneAsync);
+        group.MapGet("/{id:guid}", GetAsync)
+            .WithETag();
+        group.MapPost("/", CreateAsync)
+            .WithIdempotency();
+        group.MapPut("/{id:guid}", UpdateAsync)
+            .WithConcurrencyCheck<Plan>();
+        group.MapDelete("/{id:guid}", DeleteAsync)
+            .WithConcurrencyCheck<Plan>();
+        group.MapPost("/{id:guid}/clone", CloneAsync)
+            .WithIdempotency();
         group.MapPost("/{id:guid}/publish", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
-            ChangeAsync(plans.PublishAsync(id, http.ToAuditActor(), ct)));
+            ChangeAsync(plans.PublishAsync(id, http.ToAuditActor(), ct)))
+            .WithConcurrencyCheck<Plan>();
         group.MapPost("/{id:guid}/make-private", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
-            ChangeAsync(plans.MakePrivateAsync(id, http.ToAuditActor(), ct)));
+            ChangeAsync(plans.MakePrivateAsync(id, http.ToAuditActor(), ct)))
+            .WithConcurrencyCheck<Plan>();
         group.MapPost("/{id:guid}/decommission", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
-            ChangeAsync(plans.DecommissionAsync(id, http.ToAuditActor(), ct)));
+            ChangeAsync(plans.DecommissionAsync(id, http.ToAuditActor(), ct)))
+            .WithConcurrencyCheck<Plan>();
         group.MapPost("/{id:guid}/reopen", (Guid id, HttpContext http, PlanService plans, CancellationToken ct) =>
-            ChangeAsync(plans.ReopenAsync(id, http.ToAuditActor(), ct)));
+            ChangeAsync(plans.ReopenAsync(id, http.ToAuditActor(), ct)))
+            .WithConcurrencyCheck<Plan>();
         return group;
     }
 

@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Features.Tenants;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Concurrency;
+using Portal.Web.Infrastructure.Idempotency;
+using Portal.Core.Gallery;
 
 namespace Portal.Web.Features.ShieldingData;
 
@@ -25,7 +28,8 @@ public static class ShieldingDataEndpoints
         files.MapPost("/", UploadAsync)
             .WithMetadata(new RequestSizeLimitAttribute(UploadBodyLimit))
             .Accepts<IFormFile>("multipart/form-data")
-            .WithDescription("multipart/form-data: file (the .pdk), friendlyName, description. 400 with the reason for a bad file; 413 over 1 MiB.");
+            .WithDescription("multipart/form-data: file (the .pdk), friendlyName, description. 400 with the reason for a bad file; 413 over 1 MiB.")
+            .WithIdempotency();
         files.MapDelete("/{id:guid}", DeleteAsync);
 
         var tenant = app.MapGroup("/api/v1").WithTags("Shielding data").RequireAuthorization(PortalPolicies.Tenant);
@@ -38,11 +42,13 @@ public static class ShieldingDataEndpoints
             .WithTags("Provider: gallery")
             .RequireAuthorization(PortalPolicies.ProviderAdmin)
             .WithMetadata(new RequestSizeLimitAttribute(CatalogBodyLimit))
-            .WithDescription("Upload a template's catalog (tenantportal vsc sign) as multipart 'file' or as the raw body; verified, then the template is shielding-capable.");
+            .WithDescription("Upload a template's catalog (tenantportal vsc sign) as multipart 'file' or as the raw body; verified, then the template is shielding-capable.")
+            .WithConcurrencyCheck<VmTemplate>();
         app.MapDelete("/api/admin/v1/templates/{id:guid}/vsc", RemoveCatalogAsync)
             .WithTags("Provider: gallery")
             .RequireAuthorization(PortalPolicies.ProviderAdmin)
-            .WithDescription("Remove a template's catalog; it is no longer shielding-capable. 409 when it has none.");
+            .WithDescription("Remove a template's catalog; it is no longer shielding-capable. 409 when it has none.")
+            .WithConcurrencyCheck<VmTemplate>();
         return app;
     }
 

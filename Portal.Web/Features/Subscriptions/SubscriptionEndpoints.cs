@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Subscriptions;
 using Portal.Web.Features.Tenants;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Concurrency;
+using Portal.Web.Infrastructure.Idempotency;
 
 namespace Portal.Web.Features.Subscriptions;
 
@@ -15,9 +17,12 @@ public static class SubscriptionEndpoints
             .RequireAuthorization(PortalPolicies.Tenant)
             .RequireActiveTenantForChanges();
         group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapPost("/", SubscribeAsync);
-        group.MapPost("/{id:guid}/addons", AddAddOnAsync);
+        group.MapGet("/{id:guid}", GetAsync)
+            .WithETag();
+        group.MapPost("/", SubscribeAsync)
+            .WithIdempotency();
+        group.MapPost("/{id:guid}/addons", AddAddOnAsync)
+            .WithConcurrencyCheck<Subscription>(ownedByTenant: true);
         return group;
     }
 
@@ -27,15 +32,21 @@ public static class SubscriptionEndpoints
             .WithTags("Provider: subscriptions")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
         group.MapGet("/", AdminListAsync);
-        group.MapGet("/{id:guid}", AdminGetAsync);
-        group.MapPost("/", AdminCreateAsync);
-        group.MapPost("/{id:guid}/addons", AdminAddAddOnAsync);
+        group.MapGet("/{id:guid}", AdminGetAsync)
+            .WithETag();
+        group.MapPost("/", AdminCreateAsync)
+            .WithIdempotency();
+        group.MapPost("/{id:guid}/addons", AdminAddAddOnAsync)
+            .WithConcurrencyCheck<Subscription>();
         group.MapPost("/{id:guid}/suspend", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
-            ChangeAsync(subscriptions.SuspendAsync(id, http.ToAuditActor(), ct)));
+            ChangeAsync(subscriptions.SuspendAsync(id, http.ToAuditActor(), ct)))
+            .WithConcurrencyCheck<Subscription>();
         group.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
-            ChangeAsync(subscriptions.ResumeAsync(id, http.ToAuditActor(), ct)));
+            ChangeAsync(subscriptions.ResumeAsync(id, http.ToAuditActor(), ct)))
+            .WithConcurrencyCheck<Subscription>();
         group.MapPost("/{id:guid}/cancel", (Guid id, HttpContext http, SubscriptionService subscriptions, CancellationToken ct) =>
-            ChangeAsync(subscriptions.CancelAsync(id, http.ToAuditActor(), ct)));
+            ChangeAsync(subscriptions.CancelAsync(id, http.ToAuditActor(), ct)))
+            .WithConcurrencyCheck<Subscription>();
         return group;
     }
 

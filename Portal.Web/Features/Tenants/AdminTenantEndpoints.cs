@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Concurrency;
+using Portal.Core.Tenants;
 
 namespace Portal.Web.Features.Tenants;
 
@@ -11,10 +13,14 @@ public static class AdminTenantEndpoints
             .WithTags("Provider: tenants")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
         group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapPost("/{id:guid}/suspend", SuspendAsync);
-        group.MapPost("/{id:guid}/resume", ResumeAsync);
-        group.MapDelete("/{id:guid}", DeleteAsync);
+        group.MapGet("/{id:guid}", GetAsync)
+            .WithETag();
+        group.MapPost("/{id:guid}/suspend", SuspendAsync)
+            .WithConcurrencyCheck<TenantAccount>();
+        group.MapPost("/{id:guid}/resume", ResumeAsync)
+            .WithConcurrencyCheck<TenantAccount>();
+        group.MapDelete("/{id:guid}", DeleteAsync)
+            .WithConcurrencyCheck<TenantAccount>();
         return group;
     }
 

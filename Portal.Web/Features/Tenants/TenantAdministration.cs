@@ -57,7 +57,8 @@ public sealed class TenantAdministration(IDbContextFactory<PortalDbContext> dbFa
                 u.Id, u.Email ?? "", u.DisplayName, u.CreatedAt, u.LockoutEnd is { } end && end > now))],
             await db.ToDtosAsync([.. subscriptions.OrderBy(s => s.CreatedAt)], forAdmin: true, ct),
             liveVms.Count,
-            ResourceAmount.Sum(liveVms));
+            ResourceAmount.Sum(liveVms),
+            tenant.Version);
     }
 
     /// <summary>Refuses the tenant's new operations at once; its VMs and data are kept.</summary>

@@ -4,6 +4,7 @@ using Portal.Core.Jobs;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Tenants;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Idempotency;
 
 namespace Portal.Web.Features.VirtualMachines;
 
@@ -31,11 +32,13 @@ public static class VmEndpoints
             .WithName("CreateVm").WithSummary("Create a VM (subscription in the body).")
             .WithDescription("Reserves quota and queues the create job in one transaction; 202 with Location /api/v1/jobs/{jobId}. "
                 + "The same Idempotency-Key twice answers with the first VM. 409 with the numbers when over quota.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithIdempotency(storedWithResource: true);
         group.MapPost("/subscriptions/{id:guid}/vms", (Guid id, CreateVmRequest request, ClaimsPrincipal user, HttpContext http, VmService vms, CancellationToken ct) =>
                 CreateAsync(request with { SubscriptionId = id }, user, http, vms, ct))
             .WithName("CreateSubscriptionVm").WithSummary("Create a VM in one of your subscriptions.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithIdempotency(storedWithResource: true);
         group.MapGet("/vms/{id:guid}", GetAsync)
             .WithName("GetVm").WithSummary("One of your VMs.").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/vms/{id:guid}", (Guid id, ClaimsPrincipal user, HttpContext http, VmService vms, CancellationToken ct) =>
