@@ -58,9 +58,8 @@ public sealed class IdempotencyStore(IDbContextFactory<PortalDbContext> dbFactor
         return existing switch
         {
             // Released between our insert and this read: the caller may simply retry.
-            null => new InFlight(),
+            null or { StatusCode: null } => new InFlight(),
             _ when existing.RequestHash != requestHash => new Mismatch(existing.Request),
-            { StatusCode: null } => new InFlight(),
             _ => new Replay(existing),
         };
     }
