@@ -3,6 +3,7 @@ using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Concurrency;
 using Portal.Web.Infrastructure.Idempotency;
 using Portal.Core.Plans;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.AddOns;
 
@@ -34,8 +35,11 @@ public static class AdminAddOnEndpoints
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<AddOnDto>>> ListAsync(AddOnService addOns, CancellationToken ct) =>
-        TypedResults.Ok(await addOns.ListAsync(ct));
+    private static readonly SortFields<AddOnDto> Orders = SortFields<AddOnDto>
+        .By("name", a => a.Name, a => a.Id).And("createdAt", a => a.CreatedAt).And("state", a => a.State);
+
+    private static async Task<Ok<Page<AddOnDto>>> ListAsync(AddOnService addOns, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await (await addOns.ListAsync(ct)).ToPageAsync(list, Orders, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<AddOnDto>> GetAsync(Guid id, AddOnService addOns, CancellationToken ct) =>
         TypedResults.Ok(await addOns.GetAsync(id, ct));

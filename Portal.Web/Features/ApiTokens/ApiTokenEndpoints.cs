@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Idempotency;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.ApiTokens;
 
@@ -18,9 +19,12 @@ public static class ApiTokenEndpoints
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<ApiTokenDto>>> ListAsync(
-        ClaimsPrincipal user, ApiTokenService tokens, CancellationToken ct) =>
-        TypedResults.Ok(await tokens.ListAsync(user.GetUserId(), ct));
+    private static readonly SortFields<ApiTokenDto> Orders = SortFields<ApiTokenDto>
+        .By("createdAt", t => t.CreatedAt, t => t.Id, descending: true).And("name", t => t.Name).And("expiresAt", t => t.ExpiresAt);
+
+    private static async Task<Ok<Page<ApiTokenDto>>> ListAsync(
+        ClaimsPrincipal user, ApiTokenService tokens, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await (await tokens.ListAsync(user.GetUserId(), ct)).ToPageAsync(list, Orders, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<ApiTokenDto>> GetAsync(Guid id, ClaimsPrincipal user, ApiTokenService tokens, CancellationToken ct) =>
         TypedResults.Ok(await tokens.GetAsync(user.GetUserId(), id, ct));

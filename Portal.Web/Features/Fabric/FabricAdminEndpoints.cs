@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Idempotency;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Fabric;
 
@@ -27,9 +28,9 @@ public static class FabricAdminEndpoints
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<FabricHostDto>>> ListAsync(
-        FabricAdministration fabric, bool includeRemoved = false, CancellationToken ct = default) =>
-        TypedResults.Ok(await fabric.ListAsync(includeRemoved, ct));
+    private static async Task<Ok<Page<FabricHostDto>>> ListAsync(
+        FabricAdministration fabric, [AsParameters] ListQuery list, HttpContext http, bool includeRemoved = false, CancellationToken ct = default) =>
+        TypedResults.Ok((await fabric.ListAsync(includeRemoved, list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<FabricHostDto>> GetAsync(Guid id, FabricAdministration fabric, CancellationToken ct) =>
         TypedResults.Ok(await fabric.GetAsync(id, ct));

@@ -3,6 +3,7 @@ using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Concurrency;
 using Portal.Web.Infrastructure.Idempotency;
 using Portal.Core.Gallery;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Gallery;
 
@@ -42,8 +43,15 @@ public static class AdminGalleryEndpoints
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<TemplateDto>>> ListTemplatesAsync(GalleryService gallery, CancellationToken ct) =>
-        TypedResults.Ok(await gallery.ListTemplatesAsync(ct));
+    private static readonly SortFields<TemplateDto> TemplateOrders = SortFields<TemplateDto>
+        .By("name", t => t.Name, t => t.Id).And("createdAt", t => t.CreatedAt);
+
+    private static readonly SortFields<HardwareProfileDto> ProfileOrders = SortFields<HardwareProfileDto>
+        .By("vcpus", p => p.Vcpus, p => p.Id).And("memoryGiB", p => p.MemoryGiB).And("name", p => p.Name);
+
+    private static async Task<Ok<Page<TemplateDto>>> ListTemplatesAsync(
+        GalleryService gallery, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await (await gallery.ListTemplatesAsync(ct)).ToPageAsync(list, TemplateOrders, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<TemplateDto>> GetTemplateAsync(Guid id, GalleryService gallery, CancellationToken ct) =>
         TypedResults.Ok(await gallery.GetTemplateAsync(id, ct));
@@ -72,8 +80,9 @@ public static class AdminGalleryEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<IReadOnlyList<HardwareProfileDto>>> ListProfilesAsync(GalleryService gallery, CancellationToken ct) =>
-        TypedResults.Ok(await gallery.ListProfilesAsync(ct));
+    private static async Task<Ok<Page<HardwareProfileDto>>> ListProfilesAsync(
+        GalleryService gallery, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await (await gallery.ListProfilesAsync(ct)).ToPageAsync(list, ProfileOrders, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<HardwareProfileDto>> GetProfileAsync(Guid id, GalleryService gallery, CancellationToken ct) =>
         TypedResults.Ok(await gallery.GetProfileAsync(id, ct));

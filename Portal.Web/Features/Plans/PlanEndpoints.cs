@@ -3,6 +3,7 @@ using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Concurrency;
 using Portal.Web.Infrastructure.Idempotency;
 using Portal.Core.Plans;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Plans;
 
@@ -47,11 +48,17 @@ public static class PlanEndpoints
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<PublicPlanDto>>> ListPublicAsync(PlanCatalog catalog, CancellationToken ct) =>
-        TypedResults.Ok(await catalog.ListPublicAsync(ct));
+    private static readonly SortFields<PublicPlanDto> PublicOrders = SortFields<PublicPlanDto>.By("name", p => p.Name, p => p.Id);
 
-    private static async Task<Ok<IReadOnlyList<PlanDto>>> ListAsync(PlanService plans, CancellationToken ct) =>
-        TypedResults.Ok(await plans.ListAsync(ct));
+    private static readonly SortFields<PlanDto> Orders = SortFields<PlanDto>
+        .By("name", p => p.Name, p => p.Id).And("createdAt", p => p.CreatedAt).And("state", p => p.State);
+
+    private static async Task<Ok<Page<PublicPlanDto>>> ListPublicAsync(
+        PlanCatalog catalog, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await (await catalog.ListPublicAsync(ct)).ToPageAsync(list, PublicOrders, ct)).WithNextLink(http.Request, list));
+
+    private static async Task<Ok<Page<PlanDto>>> ListAsync(PlanService plans, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await (await plans.ListAsync(ct)).ToPageAsync(list, Orders, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<PlanDto>> GetAsync(Guid id, PlanService plans, CancellationToken ct) =>
         TypedResults.Ok(await plans.GetAsync(id, ct));

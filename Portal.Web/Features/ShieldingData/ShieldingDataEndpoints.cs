@@ -7,6 +7,7 @@ using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Concurrency;
 using Portal.Web.Infrastructure.Idempotency;
 using Portal.Core.Gallery;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.ShieldingData;
 
@@ -52,9 +53,13 @@ public static class ShieldingDataEndpoints
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<ShieldingDataDto>>> ListAsync(
-        ClaimsPrincipal user, ShieldingDataService shieldingData, CancellationToken ct) =>
-        TypedResults.Ok(await shieldingData.ListAsync(user.GetRequiredTenantId(), ct));
+    private static readonly SortFields<ShieldingDataDto> Orders = SortFields<ShieldingDataDto>
+        .By("friendlyName", s => s.FriendlyName, s => s.Id).And("uploadedAt", s => s.UploadedAt);
+
+    private static async Task<Ok<Page<ShieldingDataDto>>> ListAsync(
+        ClaimsPrincipal user, ShieldingDataService shieldingData, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await (await shieldingData.ListAsync(user.GetRequiredTenantId(), ct)).ToPageAsync(list, Orders, ct))
+            .WithNextLink(http.Request, list));
 
     private static async Task<Ok<ShieldingDataDto>> GetAsync(
         Guid id, ClaimsPrincipal user, ShieldingDataService shieldingData, CancellationToken ct) =>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Subscriptions;
 using Portal.Web.Features.Tenants;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 using Portal.Web.Infrastructure.Concurrency;
 using Portal.Web.Infrastructure.Idempotency;
 
@@ -50,9 +51,9 @@ public static class SubscriptionEndpoints
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<SubscriptionDto>>> ListAsync(
-        ClaimsPrincipal user, SubscriptionService subscriptions, CancellationToken ct) =>
-        TypedResults.Ok(await subscriptions.ListForTenantAsync(user.GetRequiredTenantId(), ct));
+    private static async Task<Ok<Page<SubscriptionDto>>> ListAsync(
+        ClaimsPrincipal user, SubscriptionService subscriptions, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await subscriptions.ListForTenantAsync(user.GetRequiredTenantId(), list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<SubscriptionDto>> GetAsync(
         Guid id, ClaimsPrincipal user, SubscriptionService subscriptions, CancellationToken ct) =>
@@ -72,9 +73,9 @@ public static class SubscriptionEndpoints
             user.GetRequiredTenantId(), id, request.AddOnId, http.ToAuditActor(), ct));
 
     private static async Task<Ok<Page<SubscriptionDto>>> AdminListAsync(
-        SubscriptionService subscriptions, Guid? tenantId, Guid? planId, SubscriptionState? state, int page = 1,
-        int pageSize = 50, CancellationToken ct = default) =>
-        TypedResults.Ok(await subscriptions.ListAsync(tenantId, planId, state, page, pageSize, ct));
+        SubscriptionService subscriptions, Guid? tenantId, Guid? planId, SubscriptionState? state, [AsParameters] ListQuery list,
+        HttpContext http, CancellationToken ct = default) =>
+        TypedResults.Ok((await subscriptions.ListAsync(tenantId, planId, state, list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<SubscriptionDto>> AdminGetAsync(Guid id, SubscriptionService subscriptions, CancellationToken ct) =>
         TypedResults.Ok(await subscriptions.GetAsync(id, ct));

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 using Portal.Web.Infrastructure.Concurrency;
 using Portal.Core.Tenants;
 
@@ -25,8 +26,8 @@ public static class AdminTenantEndpoints
     }
 
     private static async Task<Ok<Page<TenantSummaryDto>>> ListAsync(
-        TenantAdministration tenants, string? search, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
-        TypedResults.Ok(await tenants.ListAsync(search, page, pageSize, ct));
+        TenantAdministration tenants, string? search, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct = default) =>
+        TypedResults.Ok((await tenants.ListAsync(search, list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<TenantDetailsDto>> GetAsync(Guid id, TenantAdministration tenants, CancellationToken ct) =>
         TypedResults.Ok(await tenants.GetAsync(id, ct));

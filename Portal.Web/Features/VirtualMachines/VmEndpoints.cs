@@ -5,6 +5,7 @@ using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Tenants;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.Idempotency;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.VirtualMachines;
 
@@ -23,9 +24,11 @@ public static class VmEndpoints
             .RequireAuthorization(PortalPolicies.Tenant)
             .RequireActiveTenantForChanges();
 
-        group.MapGet("/vms", (ClaimsPrincipal user, VmService vms, CancellationToken ct) => ListAsync(user, vms, null, ct))
+        group.MapGet("/vms", (ClaimsPrincipal user, VmService vms, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+                ListAsync(user, vms, null, list, http, ct))
             .WithName("ListVms").WithSummary("Your VMs, each with the job under way if any.");
-        group.MapGet("/subscriptions/{id:guid}/vms", (Guid id, ClaimsPrincipal user, VmService vms, CancellationToken ct) => ListAsync(user, vms, id, ct))
+        group.MapGet("/subscriptions/{id:guid}/vms", (Guid id, ClaimsPrincipal user, VmService vms, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+                ListAsync(user, vms, id, list, http, ct))
             .WithName("ListSubscriptionVms").WithSummary("The VMs of one of your subscriptions.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/vms", CreateAsync)
@@ -64,8 +67,9 @@ public static class VmEndpoints
     private static readonly (string Action, JobType Type)[] Operations =
         [("start", JobType.Start), ("shutdown", JobType.ShutDown), ("turnoff", JobType.TurnOff), ("restart", JobType.Restart)];
 
-    private static async Task<Ok<IReadOnlyList<VmDto>>> ListAsync(ClaimsPrincipal user, VmService vms, Guid? subscriptionId, CancellationToken ct) =>
-        TypedResults.Ok(await vms.ListAsync(user.GetRequiredTenantId(), subscriptionId, ct));
+    private static async Task<Ok<Page<VmDto>>> ListAsync(
+        ClaimsPrincipal user, VmService vms, Guid? subscriptionId, ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await vms.ListAsync(user.GetRequiredTenantId(), subscriptionId, list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<VmDto>> GetAsync(Guid id, ClaimsPrincipal user, VmService vms, CancellationToken ct) =>
         TypedResults.Ok(await vms.GetAsync(user.GetRequiredTenantId(), id, ct));
@@ -86,8 +90,9 @@ public static class VmEndpoints
         return TypedResults.Accepted(JobEndpoints.Location(job.Id), job);
     }
 
-    private static async Task<Ok<IReadOnlyList<JobDto>>> JobsAsync(Guid id, ClaimsPrincipal user, VmService vms, CancellationToken ct) =>
-        TypedResults.Ok(await vms.JobsAsync(user.GetRequiredTenantId(), id, ct));
+    private static async Task<Ok<Page<JobDto>>> JobsAsync(
+        Guid id, ClaimsPrincipal user, VmService vms, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await vms.JobsAsync(user.GetRequiredTenantId(), id, list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<NoContent> ConsoleAsync(Guid id, ClaimsPrincipal user, VmService vms, CancellationToken ct)
     {
