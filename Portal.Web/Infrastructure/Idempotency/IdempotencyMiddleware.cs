@@ -14,6 +14,9 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencySto
 {
     private const int MaxStoredBody = 256 * 1024;
 
+    /// <summary>Creates are small; a larger body is refused before it is buffered for hashing.</summary>
+    private const int MaxHashedBody = 2 * 1024 * 1024;
+
     public async Task InvokeAsync(HttpContext http)
     {
         var metadata = http.GetEndpoint()?.Metadata.GetMetadata<IdempotencyMetadata>();
@@ -119,9 +122,25 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencySto
     /// </summary>
     private static async Task<string> HashAsync(HttpRequest request)
     {
+        if (request.ContentLength > MaxHashedBody)
+        {
+            throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
+        }
+
         request.EnableBuffering();
         using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (body.Length + read > MaxHashedBody)
+            {
+                throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
         request.Body.Position = 0;
 
         var bytes = body.ToArray();
