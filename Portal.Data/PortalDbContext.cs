@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.ApiTokens;
 using Portal.Core.Auditing;
+using Portal.Core.Common;
 using Portal.Core.Fabric;
 using Portal.Core.Gallery;
 using Portal.Core.Jobs;
@@ -11,6 +12,8 @@ using Portal.Core.ShieldingData;
 using Portal.Core.Subscriptions;
 using Portal.Core.Tenants;
 using Portal.Core.VirtualMachines;
+using Portal.Data.Concurrency;
+using Portal.Data.Idempotency;
 using Portal.Data.Identity;
 
 namespace Portal.Data;
@@ -49,10 +52,21 @@ public abstract class PortalDbContext(DbContextOptions options)
 
     public DbSet<Job> Jobs => Set<Job>();
 
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(VersionStamp.Instance);
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+
+        // Every versioned entity's Version is checked on update, so racing writers conflict in the database.
+        foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(IVersioned).IsAssignableFrom(e.ClrType)))
+        {
+            builder.Entity(entity.ClrType).Property(nameof(IVersioned.Version)).IsConcurrencyToken();
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -4,7 +4,7 @@ using Portal.Core.Quotas;
 namespace Portal.Core.Gallery;
 
 /// <summary>A VM size offered by plans: vCPUs, memory and disk. Name uniqueness is enforced by the database.</summary>
-public sealed class HardwareProfile
+public sealed class HardwareProfile : IVersioned
 {
     public const int NameMaxLength = 64;
     public const int DescriptionMaxLength = 500;
@@ -17,6 +17,8 @@ public sealed class HardwareProfile
     }
 
     public Guid Id { get; private set; }
+
+    public long Version { get; private set; }
 
     public string Name { get; private set; } = "";
 

@@ -4,7 +4,7 @@ using Portal.Core.Shielding.Catalogs;
 namespace Portal.Core.Gallery;
 
 /// <summary>A gallery item tenants create VMs from: an OS on a template disk, optionally signed for shielding.</summary>
-public sealed class VmTemplate
+public sealed class VmTemplate : IVersioned
 {
     public const int NameMaxLength = 100;
     public const int DescriptionMaxLength = 1000;
@@ -19,6 +19,8 @@ public sealed class VmTemplate
     }
 
     public Guid Id { get; private set; }
+
+    public long Version { get; private set; }
 
     public string Name { get; private set; } = "";
 

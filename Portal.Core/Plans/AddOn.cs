@@ -4,7 +4,7 @@ using Portal.Core.Quotas;
 namespace Portal.Core.Plans;
 
 /// <summary>A quota pack linked to plans, which tenants add to their subscriptions.</summary>
-public sealed class AddOn
+public sealed class AddOn : IVersioned
 {
     public const int NameMaxLength = 100;
     public const int DescriptionMaxLength = 2000;
@@ -17,6 +17,8 @@ public sealed class AddOn
     }
 
     public Guid Id { get; private set; }
+
+    public long Version { get; private set; }
 
     public string Name { get; private set; } = "";
 

@@ -6,7 +6,7 @@ using Portal.Core.Quotas;
 namespace Portal.Core.Plans;
 
 /// <summary>What a provider offers: quotas, templates, sizes and whether VMs may be shielded.</summary>
-public sealed class Plan
+public sealed class Plan : IVersioned
 {
     public const int NameMaxLength = 100;
     public const int DescriptionMaxLength = 2000;
@@ -22,6 +22,8 @@ public sealed class Plan
     }
 
     public Guid Id { get; private set; }
+
+    public long Version { get; private set; }
 
     public string Name { get; private set; } = "";
 

@@ -5,7 +5,7 @@ using Portal.Core.Quotas;
 namespace Portal.Core.Subscriptions;
 
 /// <summary>A tenant account's use of one plan, plus the add-ons it holds.</summary>
-public sealed class Subscription
+public sealed class Subscription : IVersioned
 {
     public const int DisplayNameMaxLength = 100;
 
@@ -16,6 +16,8 @@ public sealed class Subscription
     }
 
     public Guid Id { get; private set; }
+
+    public long Version { get; private set; }
 
     public Guid TenantId { get; private set; }
 

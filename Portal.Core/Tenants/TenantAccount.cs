@@ -3,7 +3,7 @@ using Portal.Core.Common;
 namespace Portal.Core.Tenants;
 
 /// <summary>A tenant's account: the unit of isolation that owns subscriptions, shielding data and VMs.</summary>
-public sealed class TenantAccount
+public sealed class TenantAccount : IVersioned
 {
     public const int NameMaxLength = 100;
 
@@ -12,6 +12,8 @@ public sealed class TenantAccount
     }
 
     public Guid Id { get; private set; }
+
+    public long Version { get; private set; }
 
     public string Name { get; private set; } = "";
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Portal.Web.Infrastructure.Idempotency;
 using System.Text.Json.Serialization;
 using Portal.Web.Infrastructure.OpenApi;
 
@@ -22,6 +23,7 @@ public static class ApiSetup
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddPortalOpenApi();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddIdempotency();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Portal.Core.Common;
 using Portal.Core.Jobs;
 using Portal.Core.Quotas;
@@ -44,6 +45,16 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
                 Status = StatusCodes.Status409Conflict,
                 Title = "Lease lost",
                 Detail = e.Message,
+            },
+            // Two writers loaded the same version and this one saved second: 412 when it named the version it read
+            // (If-Match), otherwise 409; either way nothing of this request was saved.
+            DbUpdateConcurrencyException => new ProblemDetails
+            {
+                Status = Concurrency.ETags.ExpectedVersion(http.Request) is null
+                    ? StatusCodes.Status409Conflict
+                    : StatusCodes.Status412PreconditionFailed,
+                Title = "The resource has changed",
+                Detail = "Someone else changed it at the same time; read it again and reapply your change.",
             },
             BadHttpRequestException e => BadRequestProblems.Describe(http, e),
             _ => null,

@@ -1,3 +1,5 @@
+using Portal.Web.Infrastructure.Idempotency;
+
 namespace Portal.Web.Infrastructure;
 
 public static class PipelineSetup
@@ -19,6 +21,7 @@ public static class PipelineSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseIdempotency();
         return app;
     }
 }

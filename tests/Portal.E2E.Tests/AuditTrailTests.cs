@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 using Portal.E2E.Tests.Infrastructure;
 using Portal.E2E.Tests.Pages;
 using Portal.Web.Features.Audit;
-using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.E2E.Tests;
 

@@ -129,7 +129,7 @@ public sealed class AddOnService(IDbContextFactory<PortalDbContext> dbFactory, T
             .ToDictionaryAsync(x => x.AddOnId, x => x.Count, ct);
         return [.. addOns.Select(a => new AddOnDto(
             a.Id, a.Name, a.Description, a.Extra, a.MaxPerSubscription, a.State, [.. a.PlanIds], a.CreatedAt,
-            held.GetValueOrDefault(a.Id)))];
+            held.GetValueOrDefault(a.Id), a.Version))];
     }
 
     private static string Target(AddOn a) => $"add-on:{a.Id} ({a.Name})";

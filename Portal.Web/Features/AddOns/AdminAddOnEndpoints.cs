@@ -1,5 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Concurrency;
+using Portal.Web.Infrastructure.Idempotency;
+using Portal.Core.Plans;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.AddOns;
 
@@ -14,33 +18,43 @@ public static class AdminAddOnEndpoints
             .WithName("AdminListAddOns").WithSummary("Every add-on, with the plans it is linked to and how many subscriptions hold it.");
         group.MapGet("/{id}", GetAsync)
             .WithName("AdminGetAddOn").WithSummary("One add-on.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithETag();
         group.MapPost("/", CreateAsync)
             .WithName("AdminCreateAddOn").WithSummary("Create an add-on (private until published).")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithIdempotency();
         group.MapPut("/{id}", UpdateAsync)
             .WithName("AdminUpdateAddOn").WithSummary("Change an add-on's name, extra quota, limit per subscription and plans.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithConcurrencyCheck<AddOn>();
         group.MapDelete("/{id}", DeleteAsync)
             .WithName("AdminDeleteAddOn").WithSummary("Delete an add-on no subscription holds (409 otherwise).")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithConcurrencyCheck<AddOn>();
         group.MapPost("/{id}/publish", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
                 ChangeAsync(addOns.PublishAsync(id, http.ToAuditActor(), ct)))
             .WithName("AdminPublishAddOn").WithSummary("Make an add-on available to tenants of its plans.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithConcurrencyCheck<AddOn>();
         group.MapPost("/{id}/make-private", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
                 ChangeAsync(addOns.MakePrivateAsync(id, http.ToAuditActor(), ct)))
             .WithName("AdminMakeAddOnPrivate").WithSummary("Hide an add-on from tenants again.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithConcurrencyCheck<AddOn>();
         group.MapPost("/{id}/decommission", (Guid id, HttpContext http, AddOnService addOns, CancellationToken ct) =>
                 ChangeAsync(addOns.DecommissionAsync(id, http.ToAuditActor(), ct)))
             .WithName("AdminDecommissionAddOn").WithSummary("Stop offering an add-on; subscriptions keep what they hold.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithConcurrencyCheck<AddOn>();
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<AddOnDto>>> ListAsync(AddOnService addOns, CancellationToken ct) =>
-        TypedResults.Ok(await addOns.ListAsync(ct));
+    private static readonly SortFields<AddOnDto> Orders = SortFields<AddOnDto>
+        .By("name", a => a.Name, a => a.Id).And("createdAt", a => a.CreatedAt).And("state", a => a.State);
+
+    private static async Task<Ok<Page<AddOnDto>>> ListAsync(AddOnService addOns, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await (await addOns.ListAsync(ct)).ToPageAsync(list, Orders, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<AddOnDto>> GetAsync(Guid id, AddOnService addOns, CancellationToken ct) =>
         TypedResults.Ok(await addOns.GetAsync(id, ct));

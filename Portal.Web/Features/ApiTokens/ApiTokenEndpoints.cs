@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Idempotency;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.ApiTokens;
 
@@ -13,16 +15,26 @@ public static class ApiTokenEndpoints
             .WithName("ListApiTokens").WithSummary("Your personal access tokens (never their secrets).");
         group.MapPost("/", CreateAsync)
             .WithName("CreateApiToken").WithSummary("Create a personal access token; its secret is in this response only.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .WithIdempotency();
         group.MapDelete("/{id}", RevokeAsync)
             .WithName("RevokeApiToken").WithSummary("Revoke one of your tokens; it stops working at once.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}", GetAsync)
+            .WithName("GetApiToken").WithSummary("One of your personal access tokens (never its secret).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<ApiTokenDto>>> ListAsync(
-        ClaimsPrincipal user, ApiTokenService tokens, CancellationToken ct) =>
-        TypedResults.Ok(await tokens.ListAsync(user.GetUserId(), ct));
+    private static readonly SortFields<ApiTokenDto> Orders = SortFields<ApiTokenDto>
+        .By("createdAt", t => t.CreatedAt, t => t.Id, descending: true).And("name", t => t.Name).And("expiresAt", t => t.ExpiresAt);
+
+    private static async Task<Ok<Page<ApiTokenDto>>> ListAsync(
+        ClaimsPrincipal user, ApiTokenService tokens, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await (await tokens.ListAsync(user.GetUserId(), ct)).ToPageAsync(list, Orders, ct)).WithNextLink(http.Request, list));
+
+    private static async Task<Ok<ApiTokenDto>> GetAsync(Guid id, ClaimsPrincipal user, ApiTokenService tokens, CancellationToken ct) =>
+        TypedResults.Ok(await tokens.GetAsync(user.GetUserId(), id, ct));
 
     private static async Task<Created<IssuedApiToken>> CreateAsync(
         CreateApiTokenRequest request, ClaimsPrincipal user, HttpContext http, ApiTokenService tokens, CancellationToken ct)

@@ -19,6 +19,16 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         return [.. tokens.OrderByDescending(t => t.CreatedAt).Select(t => t.ToDto(now))];
     }
 
+    /// <summary>One of the user's personal tokens (never its secret); another user's is "not found".</summary>
+    public async Task<ApiTokenDto> GetAsync(Guid userId, Guid tokenId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.AsNoTracking()
+            .SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == userId && t.Kind == ApiTokenKind.Personal, ct)
+            ?? throw new NotFoundException("API token", tokenId);
+        return token.ToDto(time.GetUtcNow());
+    }
+
     public async Task<IssuedApiToken> IssuePersonalAsync(
         Guid userId, Guid? tenantId, string name, int expiresInDays, AuditActor actor, CancellationToken ct)
     {

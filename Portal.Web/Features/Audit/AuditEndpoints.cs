@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Audit;
 
@@ -28,10 +29,10 @@ public static class AuditEndpoints
     }
 
     private static async Task<Ok<Page<AuditEntryDto>>> ActivityAsync(
-        ClaimsPrincipal user, AuditLog log, string? search, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
-        TypedResults.Ok(await log.ReadAsync(new AuditFilter(search, user.GetRequiredTenantId(), page, pageSize), ct));
+        ClaimsPrincipal user, AuditLog log, string? search, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct = default) =>
+        TypedResults.Ok((await log.ReadAsync(search, user.GetRequiredTenantId(), list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<Page<AuditEntryDto>>> AuditAsync(
-        AuditLog log, string? search, Guid? tenantId, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
-        TypedResults.Ok(await log.ReadAsync(new AuditFilter(search, tenantId, page, pageSize), ct));
+        AuditLog log, string? search, Guid? tenantId, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct = default) =>
+        TypedResults.Ok((await log.ReadAsync(search, tenantId, list, ct)).WithNextLink(http.Request, list));
 }

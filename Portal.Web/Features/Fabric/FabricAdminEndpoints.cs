@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Idempotency;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Fabric;
 
@@ -33,13 +35,17 @@ public static class FabricAdminEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/join-tokens", CreateJoinTokenAsync)
             .WithName("AdminCreateJoinToken").WithSummary("Issue a one-time join token for a new host (shown once), with the agent's command line.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .WithIdempotency();
+        group.MapGet("/join-tokens/{id}", GetJoinTokenAsync)
+            .WithName("AdminGetJoinToken").WithSummary("One join token: its host name, expiry and whether it was used (never its secret).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<FabricHostDto>>> ListAsync(
-        FabricAdministration fabric, bool includeRemoved = false, CancellationToken ct = default) =>
-        TypedResults.Ok(await fabric.ListAsync(includeRemoved, ct));
+    private static async Task<Ok<Page<FabricHostDto>>> ListAsync(
+        FabricAdministration fabric, [AsParameters] ListQuery list, HttpContext http, bool includeRemoved = false, CancellationToken ct = default) =>
+        TypedResults.Ok((await fabric.ListAsync(includeRemoved, list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<FabricHostDto>> GetAsync(Guid id, FabricAdministration fabric, CancellationToken ct) =>
         TypedResults.Ok(await fabric.GetAsync(id, ct));
@@ -53,6 +59,9 @@ public static class FabricAdminEndpoints
         await fabric.ApplyAsync(id, FabricAdministration.HostAction.Remove, http.ToAuditActor(), ct);
         return TypedResults.NoContent();
     }
+
+    private static async Task<Ok<JoinTokenDto>> GetJoinTokenAsync(Guid id, FabricAdministration fabric, CancellationToken ct) =>
+        TypedResults.Ok(await fabric.GetJoinTokenAsync(id, ct));
 
     private static async Task<Created<IssuedJoinToken>> CreateJoinTokenAsync(
         CreateJoinTokenRequest? request, HttpContext http, FabricAdministration fabric, CancellationToken ct)

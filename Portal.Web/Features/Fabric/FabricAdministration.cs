@@ -5,6 +5,7 @@ using Portal.Core.Common;
 using Portal.Core.Fabric;
 using Portal.Data;
 using Portal.Web.Infrastructure.ChangeFeed;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Fabric;
 
@@ -37,12 +38,36 @@ public sealed class FabricAdministration(
         return [.. hosts.Select(h => h.ToDto(now, StaleAfter))];
     }
 
+    /// <summary>What the host list may be ordered by; by name unless asked.</summary>
+    public static readonly SortFields<GuardedHost> Orders = SortFields<GuardedHost>
+        .By("name", h => h.Name, h => h.Id).And("state", h => h.State).And("joinedAt", h => h.JoinedAt)
+        .And("lastHeartbeatAt", h => h.LastHeartbeatAt).And("attestationStatus", h => h.AttestationStatus);
+
+    public async Task<Page<FabricHostDto>> ListAsync(bool includeRemoved, ListQuery list, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var page = await db.GuardedHosts.AsNoTracking()
+            .Where(h => includeRemoved || h.State != HostState.Removed)
+            .ToPageAsync(list, Orders, ct);
+        var now = time.GetUtcNow();
+        return page.Select(h => h.ToDto(now, StaleAfter));
+    }
+
     public async Task<FabricHostDto> GetAsync(Guid id, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var host = await db.GuardedHosts.AsNoTracking().SingleOrDefaultAsync(h => h.Id == id, ct)
             ?? throw new NotFoundException("Host", id);
         return host.ToDto(time.GetUtcNow(), StaleAfter);
+    }
+
+    public async Task<JoinTokenDto> GetJoinTokenAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.HostJoinTokens.AsNoTracking()
+            .Where(t => t.Id == id)
+            .Select(t => new JoinTokenDto(t.Id, t.Prefix, t.CreatedAt, t.ExpiresAt, t.UsedAt, t.HostId))
+            .SingleOrDefaultAsync(ct) ?? throw new NotFoundException("Join token", id);
     }
 
     public async Task<FabricHostDto> ApplyAsync(Guid id, HostAction action, AuditActor actor, CancellationToken ct)

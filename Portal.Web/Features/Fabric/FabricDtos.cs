@@ -29,6 +29,9 @@ public sealed record FabricHostDto(
 public sealed record CreateJoinTokenRequest(int ExpiresInHours = 24);
 
 /// <summary>The only moment a join token exists in the clear: the answer to its creation.</summary>
+/// <summary>A join token as it stands later: never its secret, only whether and by which host it was used.</summary>
+public sealed record JoinTokenDto(Guid Id, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt, Guid? HostId);
+
 public sealed record IssuedJoinToken(Guid Id, string Token, string Prefix, DateTimeOffset ExpiresAt, string AgentCommand);
 
 internal static class FabricMapping

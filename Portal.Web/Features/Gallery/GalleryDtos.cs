@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Portal.Core.Common;
 using Portal.Core.Gallery;
+using Portal.Web.Infrastructure.Concurrency;
 
 namespace Portal.Web.Features.Gallery;
 
@@ -10,9 +11,10 @@ public sealed record VscDto(string VscName, string VscVersion, string Signer, st
 public sealed record TemplateDto(
     Guid Id, string Name, string Description, OsFamily OsFamily, string OsVersion, int Generation,
     string DiskFileName, int DiskSizeGiB, Guid? DefaultHardwareProfileId, VscDto? Vsc, bool IsShieldingCapable,
-    bool IsActive, DateTimeOffset CreatedAt, string? DiskSha384 = null, long? DiskFileBytes = null);
+    bool IsActive, DateTimeOffset CreatedAt, string? DiskSha384 = null, long? DiskFileBytes = null, long Version = 0) : IVersionedResource;
 
-public sealed record HardwareProfileDto(Guid Id, string Name, string Description, int Vcpus, int MemoryGiB, int DiskGiB);
+public sealed record HardwareProfileDto(
+    Guid Id, string Name, string Description, int Vcpus, int MemoryGiB, int DiskGiB, long Version = 0) : IVersionedResource;
 
 /// <summary>
 /// Generation, disk file and size are fixed once created (they describe an existing disk file). A template's volume
@@ -46,8 +48,8 @@ internal static class GalleryMapping
         t.Id, t.Name, t.Description, t.OsFamily, t.OsVersion, t.Generation, t.DiskFileName, t.DiskSizeGiB,
         t.DefaultHardwareProfileId,
         t.Vsc is { } v ? new VscDto(v.VscName, v.VscVersion, v.Signer, v.DiskHash) : null,
-        t.IsShieldingCapable, t.IsActive, t.CreatedAt, t.DiskSha384, t.DiskFileBytes);
+        t.IsShieldingCapable, t.IsActive, t.CreatedAt, t.DiskSha384, t.DiskFileBytes, t.Version);
 
     public static HardwareProfileDto ToDto(this HardwareProfile p) =>
-        new(p.Id, p.Name, p.Description, p.Vcpus, p.MemoryGiB, p.DiskGiB);
+        new(p.Id, p.Name, p.Description, p.Vcpus, p.MemoryGiB, p.DiskGiB, p.Version);
 }

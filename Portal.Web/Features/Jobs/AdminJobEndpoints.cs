@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Jobs;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Jobs;
 
@@ -20,9 +21,10 @@ public static class AdminJobEndpoints
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<AdminJobDto>>> ListAsync(
-        JobAdministration jobs, JobState? state = null, Guid? hostId = null, Guid? tenantId = null, int take = 100, CancellationToken ct = default) =>
-        TypedResults.Ok(await jobs.ListAsync(new JobAdministration.Filter(state, hostId, tenantId, take), ct));
+    private static async Task<Ok<Page<AdminJobDto>>> ListAsync(
+        JobAdministration jobs, [AsParameters] ListQuery list, HttpContext http, JobState? state = null, Guid? hostId = null,
+        Guid? tenantId = null, CancellationToken ct = default) =>
+        TypedResults.Ok((await jobs.ListAsync(new JobAdministration.Filter(state, hostId, tenantId), list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<AdminJobDto>> GetAsync(Guid id, JobAdministration jobs, CancellationToken ct) =>
         TypedResults.Ok(await jobs.GetAsync(id, ct));

@@ -5,6 +5,7 @@ using Portal.Core.Jobs;
 using Portal.Data;
 using Portal.Data.Jobs;
 using Portal.Web.Infrastructure.ChangeFeed;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Jobs;
 
@@ -17,6 +18,20 @@ public sealed class JobAdministration(IDbContextFactory<PortalDbContext> dbFacto
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var jobs = await Filtered(db, filter).OrderByDescending(j => j.CreatedAt).Take(Math.Clamp(filter.Take, 1, 500)).ToListAsync(ct);
+        return await ToDtosAsync(db, jobs, ct);
+    }
+
+    public async Task<Page<AdminJobDto>> ListAsync(Filter filter, ListQuery list, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var page = await Filtered(db, filter).ToPageAsync(list, JobService.Orders, ct);
+        return new Page<AdminJobDto>(await ToDtosAsync(db, page.Items, ct), page.Total);
+    }
+
+    private static IQueryable<Job> Filtered(PortalDbContext db, Filter filter)
+    {
         var query = db.Jobs.AsNoTracking();
         if (filter.State is { } state)
         {
@@ -33,8 +48,7 @@ public sealed class JobAdministration(IDbContextFactory<PortalDbContext> dbFacto
             query = query.OwnedBy(tenantId);
         }
 
-        var jobs = await query.OrderByDescending(j => j.CreatedAt).Take(Math.Clamp(filter.Take, 1, 500)).ToListAsync(ct);
-        return await ToDtosAsync(db, jobs, ct);
+        return query;
     }
 
     public async Task<AdminJobDto> GetAsync(Guid jobId, CancellationToken ct)

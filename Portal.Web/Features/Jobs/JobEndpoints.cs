@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Jobs;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Jobs;
 
@@ -19,9 +20,10 @@ public static class JobEndpoints
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<JobDto>>> ListAsync(
-        ClaimsPrincipal user, JobService jobs, JobState? state = null, int take = 50, CancellationToken ct = default) =>
-        TypedResults.Ok(await jobs.ListAsync(user.GetRequiredTenantId(), state, take, ct));
+    private static async Task<Ok<Page<JobDto>>> ListAsync(
+        ClaimsPrincipal user, JobService jobs, [AsParameters] ListQuery list, HttpContext http, JobState? state = null,
+        CancellationToken ct = default) =>
+        TypedResults.Ok((await jobs.ListAsync(user.GetRequiredTenantId(), state, list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<JobDto>> GetAsync(Guid id, ClaimsPrincipal user, JobService jobs, CancellationToken ct) =>
         TypedResults.Ok(await jobs.GetAsync(user.GetRequiredTenantId(), id, ct));

@@ -3,6 +3,7 @@ using Portal.Core.Common;
 using Portal.Core.Jobs;
 using Portal.Data;
 using Portal.Data.Jobs;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Jobs;
 
@@ -16,6 +17,25 @@ public sealed class JobService(IDbContextFactory<PortalDbContext> dbFactory)
             ?? throw new NotFoundException("Job", jobId);
         var vmName = await db.VirtualMachines.AsNoTracking().Where(v => v.Id == job.VmId).Select(v => v.Name).SingleAsync(ct);
         return job.ToDto(vmName);
+    }
+
+    /// <summary>What job lists may be ordered by; newest first unless asked.</summary>
+    public static readonly SortFields<Job> Orders = SortFields<Job>
+        .By("createdAt", j => j.CreatedAt, j => j.Id, descending: true).And("state", j => j.State).And("type", j => j.Type);
+
+    public async Task<Page<JobDto>> ListAsync(Guid tenantId, JobState? state, ListQuery list, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Jobs.AsNoTracking().OwnedBy(tenantId);
+        if (state is { } s)
+        {
+            query = query.Where(j => j.State == s);
+        }
+
+        var page = await query.ToPageAsync(list, Orders, ct);
+        var vmIds = page.Items.Select(j => j.VmId).Distinct().ToList();
+        var names = await db.VirtualMachines.AsNoTracking().Where(v => vmIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Name, ct);
+        return page.Select(j => j.ToDto(names.GetValueOrDefault(j.VmId, "")));
     }
 
     /// <summary>The tenant's most recent jobs, newest first.</summary>

@@ -1,6 +1,7 @@
 using Portal.Core.Plans;
 using Portal.Core.Quotas;
 using Portal.Web.Features.Gallery;
+using Portal.Web.Infrastructure.Concurrency;
 
 namespace Portal.Web.Features.Plans;
 
@@ -16,7 +17,8 @@ public sealed record QuotaDto(int? MaxVms, int? MaxVcpus, int? MaxMemoryGiB, int
 public sealed record PlanDto(
     Guid Id, string Name, string Description, PlanState State, QuotaDto Quota, bool AllowShieldedVms,
     string? InvitationCode, int? MaxSubscriptionsPerTenant, IReadOnlyList<Guid> TemplateIds,
-    IReadOnlyList<Guid> HardwareProfileIds, DateTimeOffset CreatedAt, int SubscriptionCount, ResourceAmount Usage);
+    IReadOnlyList<Guid> HardwareProfileIds, DateTimeOffset CreatedAt, int SubscriptionCount, ResourceAmount Usage,
+    long Version = 0) : IVersionedResource;
 
 /// <summary>What a tenant sees of a public plan; never the invitation code itself.</summary>
 public sealed record PublicPlanDto(

@@ -157,7 +157,7 @@ public sealed class PlanService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         return [.. plans.Select(p => new PlanDto(
             p.Id, p.Name, p.Description, p.State, QuotaDto.From(p.Quota), p.AllowShieldedVms, p.InvitationCode,
             p.MaxSubscriptionsPerTenant, [.. p.OfferedTemplateIds], [.. p.OfferedHardwareProfileIds], p.CreatedAt,
-            counts.GetValueOrDefault(p.Id), usage.GetValueOrDefault(p.Id) ?? ResourceAmount.Zero))];
+            counts.GetValueOrDefault(p.Id), usage.GetValueOrDefault(p.Id) ?? ResourceAmount.Zero, p.Version))];
     }
 
     private static string Target(Plan p) => $"plan:{p.Id} ({p.Name})";

@@ -5,6 +5,10 @@ using Portal.Web.Features.Gallery;
 using Portal.Web.Features.Tenants;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.OpenApi;
+using Portal.Web.Infrastructure.Concurrency;
+using Portal.Web.Infrastructure.Idempotency;
+using Portal.Core.Gallery;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.ShieldingData;
 
@@ -35,7 +39,8 @@ public static class ShieldingDataEndpoints
                 new FormField("description", "An optional description."))
             .WithDescription("multipart/form-data: file (the .pdk), friendlyName, description. 400 with the reason for a bad file; 413 over 1 MiB.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithIdempotency();
         files.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteShieldingData").WithSummary("Delete a shielding data file no live VM uses (409 otherwise).")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -61,19 +66,25 @@ public static class ShieldingDataEndpoints
             .AcceptsMultipartFile("file")
             .AcceptsBinary()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithConcurrencyCheck<VmTemplate>();
         app.MapDelete("/api/admin/v1/templates/{id}/vsc", RemoveCatalogAsync)
             .WithTags("Provider: gallery")
             .RequireAuthorization(PortalPolicies.ProviderAdmin)
             .WithName("AdminRemoveTemplateCatalog").WithSummary("Remove a template's catalog.")
             .WithDescription("Remove a template's catalog; it is no longer shielding-capable. 409 when it has none.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithConcurrencyCheck<VmTemplate>();
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<ShieldingDataDto>>> ListAsync(
-        ClaimsPrincipal user, ShieldingDataService shieldingData, CancellationToken ct) =>
-        TypedResults.Ok(await shieldingData.ListAsync(user.GetRequiredTenantId(), ct));
+    private static readonly SortFields<ShieldingDataDto> Orders = SortFields<ShieldingDataDto>
+        .By("friendlyName", s => s.FriendlyName, s => s.Id).And("uploadedAt", s => s.UploadedAt);
+
+    private static async Task<Ok<Page<ShieldingDataDto>>> ListAsync(
+        ClaimsPrincipal user, ShieldingDataService shieldingData, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await (await shieldingData.ListAsync(user.GetRequiredTenantId(), ct)).ToPageAsync(list, Orders, ct))
+            .WithNextLink(http.Request, list));
 
     private static async Task<Ok<ShieldingDataDto>> GetAsync(
         Guid id, ClaimsPrincipal user, ShieldingDataService shieldingData, CancellationToken ct) =>

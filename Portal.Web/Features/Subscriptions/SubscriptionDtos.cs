@@ -1,6 +1,7 @@
 using Portal.Core.Plans;
 using Portal.Core.Quotas;
 using Portal.Core.Subscriptions;
+using Portal.Web.Infrastructure.Concurrency;
 
 namespace Portal.Web.Features.Subscriptions;
 
@@ -14,7 +15,7 @@ public sealed record AvailableAddOnDto(
 public sealed record SubscriptionDto(
     Guid Id, Guid TenantId, string TenantName, Guid PlanId, string PlanName, string DisplayName, SubscriptionState State,
     DateTimeOffset CreatedAt, DateTimeOffset StateChangedAt, IReadOnlyList<HeldAddOnDto> AddOns,
-    IReadOnlyList<QuotaUsage> Quota, IReadOnlyList<AvailableAddOnDto> AvailableAddOns);
+    IReadOnlyList<QuotaUsage> Quota, IReadOnlyList<AvailableAddOnDto> AvailableAddOns, long Version = 0) : IVersionedResource;
 
 public sealed record SubscribeRequest(Guid PlanId, string? DisplayName, string? InvitationCode);
 

@@ -6,7 +6,7 @@ using Portal.Core.Subscriptions;
 using Portal.Core.Tenants;
 using Portal.Core.VirtualMachines;
 using Portal.Data;
-using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Subscriptions;
 
@@ -24,6 +24,19 @@ public sealed class SubscriptionService(IDbContextFactory<PortalDbContext> dbFac
             .OrderBy(s => s.CreatedAt)
             .ToListAsync(ct);
         return await db.ToDtosAsync(subscriptions, forAdmin: false, ct);
+    }
+
+    /// <summary>What subscription lists may be ordered by; oldest first unless asked.</summary>
+    public static readonly SortFields<Subscription> Orders = SortFields<Subscription>
+        .By("createdAt", s => s.CreatedAt, s => s.Id).And("displayName", s => s.DisplayName).And("state", s => s.State);
+
+    public async Task<Page<SubscriptionDto>> ListForTenantAsync(Guid tenantId, ListQuery list, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var page = await db.Subscriptions.AsNoTracking()
+            .Where(s => s.TenantId == tenantId && s.State != SubscriptionState.Deleted)
+            .ToPageAsync(list, Orders, ct);
+        return new Page<SubscriptionDto>(await db.ToDtosAsync(page.Items, forAdmin: false, ct), page.Total);
     }
 
     public async Task<SubscriptionDto> GetForTenantAsync(Guid tenantId, Guid id, CancellationToken ct)
@@ -55,11 +68,14 @@ public sealed class SubscriptionService(IDbContextFactory<PortalDbContext> dbFac
         Guid tenantId, Guid subscriptionId, Guid addOnId, AuditActor actor, CancellationToken ct) =>
         await AddAddOnAsync(tenantId, subscriptionId, addOnId, byAdmin: false, actor, ct);
 
+    /// <summary>For the portal's pages, which count in page numbers.</summary>
+    public Task<Page<SubscriptionDto>> ListAsync(
+        Guid? tenantId, Guid? planId, SubscriptionState? state, int page, int pageSize, CancellationToken ct) =>
+        ListAsync(tenantId, planId, state, ListQuery.ForPage(page, Math.Clamp(pageSize, 1, ListQuery.MaxTop)), ct);
+
     public async Task<Page<SubscriptionDto>> ListAsync(
-        Guid? tenantId, Guid? planId, SubscriptionState? state, int page, int pageSize, CancellationToken ct)
+        Guid? tenantId, Guid? planId, SubscriptionState? state, ListQuery list, CancellationToken ct)
     {
-        page = Math.Max(page, 1);
-        pageSize = Math.Clamp(pageSize, 1, 200);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Subscriptions.AsNoTracking();
         if (tenantId is { } t)
@@ -77,9 +93,8 @@ public sealed class SubscriptionService(IDbContextFactory<PortalDbContext> dbFac
             query = query.Where(s => s.State == st);
         }
 
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(s => s.CreatedAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return new Page<SubscriptionDto>(await db.ToDtosAsync(items, forAdmin: true, ct), page, pageSize, total);
+        var page = await query.ToPageAsync(list, Orders, ct);
+        return new Page<SubscriptionDto>(await db.ToDtosAsync(page.Items, forAdmin: true, ct), page.Total);
     }
 
     public async Task<SubscriptionDto> GetAsync(Guid id, CancellationToken ct)

@@ -37,7 +37,8 @@ internal static class SubscriptionViews
                 [.. linked
                     .Where(a => a.IsLinkedTo(s.PlanId) && a.CanAdd(forAdmin).IsAllowed)
                     .Select(a => new AvailableAddOnDto(
-                        a.Id, a.Name, a.Description, a.Extra, a.MaxPerSubscription, s.AddOnCount(a.Id), a.State))]);
+                        a.Id, a.Name, a.Description, a.Extra, a.MaxPerSubscription, s.AddOnCount(a.Id), a.State))],
+                s.Version);
         })];
     }
 }

@@ -7,6 +7,8 @@ using Portal.Web.Features.Gallery;
 using Portal.Web.Features.ShieldingData;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.OpenApi;
+using Portal.Web.Infrastructure.Concurrency;
+using Portal.Core.Gallery;
 
 namespace Portal.Web.Features.TemplateLibrary;
 
@@ -27,7 +29,8 @@ public static class TemplateLibraryEndpoints
             .Produces<TemplateDto>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithConcurrencyCheck<VmTemplate>();
 
         app.MapGet(FabricRoutes.TemplateDisks + "/{sha384}", DownloadDiskAsync)
             .WithTags("Fabric: host agents")

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
+using Portal.Web.Infrastructure.Concurrency;
+using Portal.Core.Tenants;
 
 namespace Portal.Web.Features.Tenants;
 
@@ -14,22 +17,26 @@ public static class AdminTenantEndpoints
             .WithName("AdminListTenants").WithSummary("Tenant accounts by name or user email, a page at a time.");
         group.MapGet("/{id}", GetAsync)
             .WithName("AdminGetTenant").WithSummary("One tenant account with its users, subscriptions and usage.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithETag();
         group.MapPost("/{id}/suspend", SuspendAsync)
             .WithName("AdminSuspendTenant").WithSummary("Suspend a tenant account: it can read but change nothing.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithConcurrencyCheck<TenantAccount>();
         group.MapPost("/{id}/resume", ResumeAsync)
             .WithName("AdminResumeTenant").WithSummary("Resume a suspended tenant account.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithConcurrencyCheck<TenantAccount>();
         group.MapDelete("/{id}", DeleteAsync)
             .WithName("AdminDeleteTenant").WithSummary("Delete a tenant account without live VMs (409 otherwise).")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithConcurrencyCheck<TenantAccount>();
         return group;
     }
 
     private static async Task<Ok<Page<TenantSummaryDto>>> ListAsync(
-        TenantAdministration tenants, string? search, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
-        TypedResults.Ok(await tenants.ListAsync(search, page, pageSize, ct));
+        TenantAdministration tenants, string? search, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct = default) =>
+        TypedResults.Ok((await tenants.ListAsync(search, list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<TenantDetailsDto>> GetAsync(Guid id, TenantAdministration tenants, CancellationToken ct) =>
         TypedResults.Ok(await tenants.GetAsync(id, ct));

@@ -6,17 +6,23 @@ using Portal.Core.Tenants;
 using Portal.Core.VirtualMachines;
 using Portal.Data;
 using Portal.Web.Features.Subscriptions;
-using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Tenants;
 
 /// <summary>The provider's view of tenant accounts: search, details, suspend / resume, delete.</summary>
 public sealed class TenantAdministration(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
 {
-    public async Task<Page<TenantSummaryDto>> ListAsync(string? search, int page, int pageSize, CancellationToken ct)
+    /// <summary>What the tenant list may be ordered by; by name unless asked.</summary>
+    public static readonly SortFields<TenantAccount> Orders = SortFields<TenantAccount>
+        .By("name", t => t.Name, t => t.Id).And("createdAt", t => t.CreatedAt).And("state", t => t.State);
+
+    /// <summary>For the portal's pages, which count in page numbers.</summary>
+    public Task<Page<TenantSummaryDto>> ListAsync(string? search, int page, int pageSize, CancellationToken ct) =>
+        ListAsync(search, ListQuery.ForPage(page, Math.Clamp(pageSize, 1, ListQuery.MaxTop)), ct);
+
+    public async Task<Page<TenantSummaryDto>> ListAsync(string? search, ListQuery list, CancellationToken ct)
     {
-        page = Math.Max(page, 1);
-        pageSize = Math.Clamp(pageSize, 1, 200);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Tenants.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
@@ -26,14 +32,12 @@ public sealed class TenantAdministration(IDbContextFactory<PortalDbContext> dbFa
                 || db.Users.Any(u => u.TenantId == t.Id && u.NormalizedEmail!.Contains(term.ToUpper())));
         }
 
-        var total = await query.CountAsync(ct);
-        var items = await query
-            .OrderBy(t => t.Name)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
-            .Select(t => new TenantSummaryDto(t.Id, t.Name, t.State, t.CreatedAt, db.Users.Count(u => u.TenantId == t.Id)))
-            .ToListAsync(ct);
-        return new Page<TenantSummaryDto>(items, page, pageSize, total);
+        var page = await query.ToPageAsync(list, Orders, ct);
+        var ids = page.Items.Select(t => t.Id).ToList();
+        var users = await db.Users.AsNoTracking().Where(u => u.TenantId != null && ids.Contains(u.TenantId.Value))
+            .GroupBy(u => u.TenantId!.Value).Select(g => new { TenantId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.TenantId, x => x.Count, ct);
+        return page.Select(t => new TenantSummaryDto(t.Id, t.Name, t.State, t.CreatedAt, users.GetValueOrDefault(t.Id)));
     }
 
     public async Task<TenantDetailsDto> GetAsync(Guid id, CancellationToken ct)
@@ -57,7 +61,8 @@ public sealed class TenantAdministration(IDbContextFactory<PortalDbContext> dbFa
                 u.Id, u.Email ?? "", u.DisplayName, u.CreatedAt, u.LockoutEnd is { } end && end > now))],
             await db.ToDtosAsync([.. subscriptions.OrderBy(s => s.CreatedAt)], forAdmin: true, ct),
             liveVms.Count,
-            ResourceAmount.Sum(liveVms));
+            ResourceAmount.Sum(liveVms),
+            tenant.Version);
     }
 
     /// <summary>Refuses the tenant's new operations at once; its VMs and data are kept.</summary>

@@ -1,6 +1,7 @@
 using Portal.Core.Quotas;
 using Portal.Core.Tenants;
 using Portal.Web.Features.Subscriptions;
+using Portal.Web.Infrastructure.Concurrency;
 
 namespace Portal.Web.Features.Tenants;
 
@@ -10,4 +11,5 @@ public sealed record TenantUserDto(Guid Id, string Email, string DisplayName, Da
 
 public sealed record TenantDetailsDto(
     Guid Id, string Name, TenantState State, DateTimeOffset CreatedAt, DateTimeOffset? SuspendedAt,
-    IReadOnlyList<TenantUserDto> Users, IReadOnlyList<SubscriptionDto> Subscriptions, int LiveVms, ResourceAmount Usage);
+    IReadOnlyList<TenantUserDto> Users, IReadOnlyList<SubscriptionDto> Subscriptions, int LiveVms, ResourceAmount Usage,
+    long Version = 0) : IVersionedResource;

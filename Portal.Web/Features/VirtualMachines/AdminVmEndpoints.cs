@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.VirtualMachines;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.VirtualMachines;
 
@@ -13,7 +14,8 @@ public static class AdminVmEndpoints
         return group;
     }
 
-    private static async Task<Ok<IReadOnlyList<AdminVmDto>>> ListAsync(
-        VmAdministration vms, Guid? tenantId = null, Guid? hostId = null, VmState? state = null, int take = 200, CancellationToken ct = default) =>
-        TypedResults.Ok(await vms.ListAsync(new VmAdministration.Filter(tenantId, hostId, state, take), ct));
+    private static async Task<Ok<Page<AdminVmDto>>> ListAsync(
+        VmAdministration vms, [AsParameters] ListQuery list, HttpContext http, Guid? tenantId = null, Guid? hostId = null,
+        VmState? state = null, CancellationToken ct = default) =>
+        TypedResults.Ok((await vms.ListAsync(new VmAdministration.Filter(tenantId, hostId, state), list, ct)).WithNextLink(http.Request, list));
 }

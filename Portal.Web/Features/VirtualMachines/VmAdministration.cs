@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.VirtualMachines;
 using Portal.Data;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.VirtualMachines;
 
@@ -13,6 +14,20 @@ public sealed class VmAdministration(IDbContextFactory<PortalDbContext> dbFactor
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var vms = await Filtered(db, filter).OrderBy(v => v.Name).Take(Math.Clamp(filter.Take, 1, 1000)).ToListAsync(ct);
+        return await ToDtosAsync(db, vms, ct);
+    }
+
+    public async Task<Page<AdminVmDto>> ListAsync(Filter filter, ListQuery list, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var page = await Filtered(db, filter).ToPageAsync(list, VmService.Orders, ct);
+        return new Page<AdminVmDto>(await ToDtosAsync(db, page.Items, ct), page.Total);
+    }
+
+    private static IQueryable<VirtualMachine> Filtered(PortalDbContext db, Filter filter)
+    {
         var query = db.VirtualMachines.AsNoTracking().Live();
         if (filter.TenantId is { } tenantId)
         {
@@ -29,7 +44,11 @@ public sealed class VmAdministration(IDbContextFactory<PortalDbContext> dbFactor
             query = query.Where(v => v.State == state);
         }
 
-        var vms = await query.OrderBy(v => v.Name).Take(Math.Clamp(filter.Take, 1, 1000)).ToListAsync(ct);
+        return query;
+    }
+
+    private static async Task<IReadOnlyList<AdminVmDto>> ToDtosAsync(PortalDbContext db, IReadOnlyList<VirtualMachine> vms, CancellationToken ct)
+    {
         var dtos = await db.ToDtosAsync(vms, ct);
         var tenantIds = vms.Select(v => v.TenantId).Distinct().ToList();
         var hostIds = vms.Where(v => v.HostId != null).Select(v => v.HostId!.Value).Distinct().ToList();

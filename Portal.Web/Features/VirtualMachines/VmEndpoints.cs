@@ -4,6 +4,8 @@ using Portal.Core.Jobs;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.Tenants;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Idempotency;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.VirtualMachines;
 
@@ -22,20 +24,24 @@ public static class VmEndpoints
             .RequireAuthorization(PortalPolicies.Tenant)
             .RequireActiveTenantForChanges();
 
-        group.MapGet("/vms", (ClaimsPrincipal user, VmService vms, CancellationToken ct) => ListAsync(user, vms, null, ct))
+        group.MapGet("/vms", (ClaimsPrincipal user, VmService vms, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+                ListAsync(user, vms, null, list, http, ct))
             .WithName("ListVms").WithSummary("Your VMs, each with the job under way if any.");
-        group.MapGet("/subscriptions/{id}/vms", (Guid id, ClaimsPrincipal user, VmService vms, CancellationToken ct) => ListAsync(user, vms, id, ct))
+        group.MapGet("/subscriptions/{id}/vms", (Guid id, ClaimsPrincipal user, VmService vms, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+                ListAsync(user, vms, id, list, http, ct))
             .WithName("ListSubscriptionVms").WithSummary("The VMs of one of your subscriptions.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/vms", CreateAsync)
             .WithName("CreateVm").WithSummary("Create a VM (subscription in the body).")
             .WithDescription("Reserves quota and queues the create job in one transaction; 202 with Location /api/v1/jobs/{jobId}. "
                 + "The same Idempotency-Key twice answers with the first VM. 409 with the numbers when over quota.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithIdempotency(storedWithResource: true);
         group.MapPost("/subscriptions/{id}/vms", (Guid id, CreateVmRequest request, ClaimsPrincipal user, HttpContext http, VmService vms, CancellationToken ct) =>
                 CreateAsync(request with { SubscriptionId = id }, user, http, vms, ct))
             .WithName("CreateSubscriptionVm").WithSummary("Create a VM in one of your subscriptions.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithIdempotency(storedWithResource: true);
         group.MapGet("/vms/{id}", GetAsync)
             .WithName("GetVm").WithSummary("One of your VMs.").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/vms/{id}", (Guid id, ClaimsPrincipal user, HttpContext http, VmService vms, CancellationToken ct) =>
@@ -61,8 +67,9 @@ public static class VmEndpoints
     private static readonly (string Action, JobType Type)[] Operations =
         [("start", JobType.Start), ("shutdown", JobType.ShutDown), ("turnoff", JobType.TurnOff), ("restart", JobType.Restart)];
 
-    private static async Task<Ok<IReadOnlyList<VmDto>>> ListAsync(ClaimsPrincipal user, VmService vms, Guid? subscriptionId, CancellationToken ct) =>
-        TypedResults.Ok(await vms.ListAsync(user.GetRequiredTenantId(), subscriptionId, ct));
+    private static async Task<Ok<Page<VmDto>>> ListAsync(
+        ClaimsPrincipal user, VmService vms, Guid? subscriptionId, ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await vms.ListAsync(user.GetRequiredTenantId(), subscriptionId, list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<VmDto>> GetAsync(Guid id, ClaimsPrincipal user, VmService vms, CancellationToken ct) =>
         TypedResults.Ok(await vms.GetAsync(user.GetRequiredTenantId(), id, ct));
@@ -83,8 +90,9 @@ public static class VmEndpoints
         return TypedResults.Accepted(JobEndpoints.Location(job.Id), job);
     }
 
-    private static async Task<Ok<IReadOnlyList<JobDto>>> JobsAsync(Guid id, ClaimsPrincipal user, VmService vms, CancellationToken ct) =>
-        TypedResults.Ok(await vms.JobsAsync(user.GetRequiredTenantId(), id, ct));
+    private static async Task<Ok<Page<JobDto>>> JobsAsync(
+        Guid id, ClaimsPrincipal user, VmService vms, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await vms.JobsAsync(user.GetRequiredTenantId(), id, list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<NoContent> ConsoleAsync(Guid id, ClaimsPrincipal user, VmService vms, CancellationToken ct)
     {

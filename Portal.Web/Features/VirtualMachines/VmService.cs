@@ -8,6 +8,8 @@ using Portal.Data.Quotas;
 using Portal.Web.Features.Jobs;
 using Portal.Web.Features.ShieldingData;
 using Portal.Web.Infrastructure.ChangeFeed;
+using Portal.Web.Infrastructure.Paging;
+using Portal.Core.VirtualMachines;
 
 namespace Portal.Web.Features.VirtualMachines;
 
@@ -21,9 +23,26 @@ public sealed class VmService(
     IChangeFeed changes,
     TimeProvider time)
 {
+    /// <summary>What a tenant's VM list may be ordered by; by name unless asked.</summary>
+    public static readonly SortFields<VirtualMachine> Orders = SortFields<VirtualMachine>
+        .By("name", v => v.Name, v => v.Id).And("createdAt", v => v.CreatedAt).And("state", v => v.State);
+
     public async Task<IReadOnlyList<VmDto>> ListAsync(Guid tenantId, Guid? subscriptionId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var vms = await OwnedAsync(db, tenantId, subscriptionId, ct);
+        return await db.ToDtosAsync(await vms.OrderBy(v => v.Name).ToListAsync(ct), ct);
+    }
+
+    public async Task<Page<VmDto>> ListAsync(Guid tenantId, Guid? subscriptionId, ListQuery list, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var page = await (await OwnedAsync(db, tenantId, subscriptionId, ct)).ToPageAsync(list, Orders, ct);
+        return new Page<VmDto>(await db.ToDtosAsync(page.Items, ct), page.Total);
+    }
+
+    private static async Task<IQueryable<VirtualMachine>> OwnedAsync(PortalDbContext db, Guid tenantId, Guid? subscriptionId, CancellationToken ct)
+    {
         var vms = db.VirtualMachines.AsNoTracking().OwnedBy(tenantId).Live();
         if (subscriptionId is { } id)
         {
@@ -35,7 +54,7 @@ public sealed class VmService(
             vms = vms.Where(v => v.SubscriptionId == id);
         }
 
-        return await db.ToDtosAsync(await vms.OrderBy(v => v.Name).ToListAsync(ct), ct);
+        return vms;
     }
 
     public async Task<VmDto> GetAsync(Guid tenantId, Guid vmId, CancellationToken ct)
@@ -82,6 +101,15 @@ public sealed class VmService(
             ?? throw new NotFoundException("VM", vmId);
         var jobs = await db.Jobs.AsNoTracking().Where(j => j.VmId == vmId).OrderByDescending(j => j.CreatedAt).Take(50).ToListAsync(ct);
         return [.. jobs.Select(j => j.ToDto(vm.Name))];
+    }
+
+    public async Task<Page<JobDto>> JobsAsync(Guid tenantId, Guid vmId, ListQuery list, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var vm = await db.VirtualMachines.AsNoTracking().OwnedBy(tenantId).SingleOrDefaultAsync(v => v.Id == vmId, ct)
+            ?? throw new NotFoundException("VM", vmId);
+        var page = await db.Jobs.AsNoTracking().Where(j => j.VmId == vmId).ToPageAsync(list, JobService.Orders, ct);
+        return page.Select(j => j.ToDto(vm.Name));
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ using Portal.Web.Features.Plans;
 using Portal.Web.Features.ShieldingData;
 using Portal.Web.Features.Subscriptions;
 using Portal.Web.Features.VirtualMachines;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.HostAgent.Tests.Integration;
 
@@ -292,7 +293,7 @@ public sealed class FabricFixture : IAsyncLifetime
     public async Task<VmDto> VmAsync(Guid vmId) => (await Tenant.GetFromJsonAsync<VmDto>($"/api/v1/vms/{vmId}", Json))!;
 
     public async Task<AdminVmDto> AdminVmAsync(Guid vmId) =>
-        (await Admin.GetFromJsonAsync<List<AdminVmDto>>("/api/admin/v1/vms", Json))!.Single(v => v.Vm.Id == vmId);
+        (await Admin.GetFromJsonAsync<Page<AdminVmDto>>("/api/admin/v1/vms", Json))!.Items.Single(v => v.Vm.Id == vmId);
 
     public Task<JobDto> WaitForJobAsync(Guid jobId, Func<JobDto, bool> condition, TimeSpan? timeout = null) =>
         Eventually.ValueAsync(() => JobAsync(jobId), condition, $"job {jobId}", timeout ?? Deadline, job => $"{Describe(job)}\n{ProcessOutput()}");
@@ -307,7 +308,7 @@ public sealed class FabricFixture : IAsyncLifetime
 
     public Task<IReadOnlyList<FabricHostDto>> WaitForHostsAsync(Func<IReadOnlyList<FabricHostDto>, bool> condition) =>
         Eventually.ValueAsync<IReadOnlyList<FabricHostDto>>(
-            async () => (await Admin.GetFromJsonAsync<List<FabricHostDto>>("/api/admin/v1/fabric/hosts", Json))!, condition,
+            async () => (await Admin.GetFromJsonAsync<Page<FabricHostDto>>("/api/admin/v1/fabric/hosts", Json))!.Items, condition,
             "the fabric's hosts", Deadline,
             hosts => string.Join("\n", hosts.Select(h => $"{h.Name}: {h.State}, beat {h.LastHeartbeatAt}, {h.Attestation.Status} {h.Attestation.Reason}"))
                 + $"\n{ProcessOutput()}");

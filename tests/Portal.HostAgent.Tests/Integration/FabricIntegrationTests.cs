@@ -12,6 +12,7 @@ using Portal.HostAgent.Tpm;
 using Portal.Testing;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Fabric;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.HostAgent.Tests.Integration;
 
@@ -198,7 +199,7 @@ public sealed class FabricIntegrationTests : IAsyncLifetime
         IReadOnlyList<FabricHostDto> hosts = [];
         while (DateTime.UtcNow < until)
         {
-            hosts = (await _admin.GetFromJsonAsync<List<FabricHostDto>>("/api/admin/v1/fabric/hosts", Json))!;
+            hosts = (await _admin.GetFromJsonAsync<Page<FabricHostDto>>("/api/admin/v1/fabric/hosts", Json))!.Items;
             if (condition(hosts))
             {
                 return hosts;

@@ -10,6 +10,7 @@ using Portal.Core.VirtualMachines;
 using Portal.HostAgent.Fabric;
 using Portal.Testing;
 using Portal.Web.Features.Jobs;
+using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.HostAgent.Tests.Integration;
 
@@ -33,7 +34,7 @@ public sealed class LeaseFaultTests(FabricFixture fabric)
 
             Assert.True(job.State == JobState.Succeeded, FabricFixture.Describe(job));
             Assert.Equal(2, job.Attempt);
-            var admin = (await fabric.Admin.GetFromJsonAsync<List<AdminJobDto>>("/api/admin/v1/jobs", FabricFixture.Json))!
+            var admin = (await fabric.Admin.GetFromJsonAsync<Page<AdminJobDto>>("/api/admin/v1/jobs", FabricFixture.Json))!.Items
                 .Where(j => j.Job.VmId == killed.VmId).ToList();
             var create = Assert.Single(admin);
             Assert.Equal(2, create.Job.Attempt);

@@ -68,7 +68,7 @@ public sealed class AuthorizationTests(PortalWebFactory factory) : IClassFixture
         var admin = await PortalSession.SignInAsync(factory, PortalWebFactory.AdminEmail, PortalWebFactory.AdminPassword);
 
         var page = await admin.Client.GetAsync("/admin");
-        var api = await (await admin.ApiClientAsync(factory)).GetStringAsync("/api/admin/v1/tenants?pageSize=200");
+        var api = await (await admin.ApiClientAsync(factory)).GetStringAsync("/api/admin/v1/tenants?top=200");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("Provider overview", await page.Content.ReadAsStringAsync());

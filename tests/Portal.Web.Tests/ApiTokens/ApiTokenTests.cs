@@ -24,7 +24,7 @@ public sealed class ApiTokenTests(PortalWebFactory factory) : IClassFixture<Port
         Assert.StartsWith("tpat_", issued.Secret);
 
         var personal = Bearer(issued.Secret);
-        var listed = await personal.GetFromJsonAsync<List<ApiTokenDto>>("/api/v1/tokens");
+        var listed = (await personal.GetFromJsonAsync<Web.Infrastructure.Paging.Page<ApiTokenDto>>("/api/v1/tokens"))?.Items;
         Assert.Contains(listed!, t => t.Id == issued.Token.Id && t.Status == "Active");
 
         var revoked = await personal.DeleteAsync($"/api/v1/tokens/{issued.Token.Id}");

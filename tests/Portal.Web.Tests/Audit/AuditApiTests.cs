@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Portal.Web.Features.ApiTokens;
 using Portal.Web.Features.Audit;
-using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Audit;
@@ -17,7 +17,7 @@ public sealed class AuditApiTests(PortalWebFactory factory) : IClassFixture<Port
         await theirs.PostAsJsonAsync("/api/v1/tokens", new CreateApiTokenRequest("their secret plans", 30));
         await mine.PostAsJsonAsync("/api/v1/tokens", new CreateApiTokenRequest("my build server", 30));
 
-        var page = await mine.GetFromJsonAsync<Page<AuditEntryDto>>("/api/v1/activity?pageSize=200");
+        var page = await mine.GetFromJsonAsync<Page<AuditEntryDto>>("/api/v1/activity?top=200");
 
         Assert.Contains(page!.Items, e => e.Target.Contains("my build server", StringComparison.Ordinal));
         Assert.DoesNotContain(page.Items, e => e.Target.Contains("their secret plans", StringComparison.Ordinal));
@@ -48,7 +48,7 @@ public sealed class AuditApiTests(PortalWebFactory factory) : IClassFixture<Port
 
         var all = await admin.GetFromJsonAsync<Page<AuditEntryDto>>("/api/admin/v1/audit?search=watched");
         var tenantId = all!.Items.Single().TenantId;
-        var filtered = await admin.GetFromJsonAsync<Page<AuditEntryDto>>($"/api/admin/v1/audit?tenantId={tenantId}&pageSize=200");
+        var filtered = await admin.GetFromJsonAsync<Page<AuditEntryDto>>($"/api/admin/v1/audit?tenantId={tenantId}&top=200");
 
         Assert.Equal($"Org {tenant.Email}", all.Items.Single().TenantName);
         Assert.All(filtered!.Items, e => Assert.Equal(tenantId, e.TenantId));

@@ -77,8 +77,8 @@ public sealed class FabricAdminApiTests(FabricTestApp app) : IClassFixture<Fabri
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(url)).StatusCode);
         await (await admin.DeleteAsync(url)).AssertProblemAsync(HttpStatusCode.Conflict);
 
-        var listed = await admin.GetAsync<List<FabricHostDto>>("/api/admin/v1/fabric/hosts");
-        var withRemoved = await admin.GetAsync<List<FabricHostDto>>("/api/admin/v1/fabric/hosts?includeRemoved=true");
+        var listed = await admin.GetItemsAsync<FabricHostDto>("/api/admin/v1/fabric/hosts");
+        var withRemoved = await admin.GetItemsAsync<FabricHostDto>("/api/admin/v1/fabric/hosts?includeRemoved=true");
         Assert.DoesNotContain(listed, h => h.Id == agent.HostId);
         Assert.Contains(withRemoved, h => h.Id == agent.HostId && h.State == HostState.Removed);
         var actions = await app.WithDbAsync(db => db.AuditEntries.Where(a => a.Target.StartsWith($"host:{agent.HostId}"))

@@ -39,7 +39,7 @@ public sealed class GalleryApiTests(PortalWebFactory factory) : IClassFixture<Po
 
         var retired = await api.Admin.PostAsync($"/api/admin/v1/templates/{template.Id}/retire", null);
         Assert.False((await retired.ReadAsync<TemplateDto>()).IsActive);
-        var list = await api.Admin.GetAsync<List<TemplateDto>>("/api/admin/v1/templates");
+        var list = await api.Admin.GetItemsAsync<TemplateDto>("/api/admin/v1/templates");
         Assert.Contains(list, t => t.Id == template.Id);
 
         Assert.Equal(HttpStatusCode.NoContent, (await api.Admin.DeleteAsync($"/api/admin/v1/templates/{template.Id}")).StatusCode);
@@ -134,7 +134,7 @@ public sealed class GalleryApiTests(PortalWebFactory factory) : IClassFixture<Po
             new HardwareProfileRequest(size.Name, 8, 16, 200, "bigger"))).ReadAsync<HardwareProfileDto>();
         Assert.Equal(8, updated.Vcpus);
         Assert.Equal(updated, await api.Admin.GetAsync<HardwareProfileDto>($"/api/admin/v1/hardware-profiles/{size.Id}"));
-        Assert.Contains(await api.Admin.GetAsync<List<HardwareProfileDto>>("/api/admin/v1/hardware-profiles"), p => p.Id == size.Id);
+        Assert.Contains(await api.Admin.GetItemsAsync<HardwareProfileDto>("/api/admin/v1/hardware-profiles"), p => p.Id == size.Id);
         Assert.Equal(HttpStatusCode.NoContent, (await api.Admin.DeleteAsync($"/api/admin/v1/hardware-profiles/{size.Id}")).StatusCode);
     }
 

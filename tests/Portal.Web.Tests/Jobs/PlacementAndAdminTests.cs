@@ -103,10 +103,10 @@ public sealed class AdminJobTests : IAsyncLifetime
         Assert.Equal(JobState.Failed, failed.State);
         Assert.Equal((JobStepKind.FetchTemplateDisk, "DiskUnavailable"), (failed.Error?.Step, failed.Error?.Code));
         Assert.Equal(VmState.Failed, (await tenant.VmAsync(vm.Id)).State);
-        var listed = await _app.Admin.GetAsync<List<AdminJobDto>>("/api/admin/v1/jobs?state=Failed");
+        var listed = await _app.Admin.GetItemsAsync<AdminJobDto>("/api/admin/v1/jobs?state=Failed");
         Assert.Contains(listed, j => j.Job.Id == jobId && j.HostId == agent.HostId);
         Assert.All(listed, j => Assert.Equal(JobState.Failed, j.Job.State));
-        Assert.DoesNotContain(await _app.Admin.GetAsync<List<AdminJobDto>>("/api/admin/v1/jobs?state=Succeeded"), j => j.Job.Id == jobId);
+        Assert.DoesNotContain(await _app.Admin.GetItemsAsync<AdminJobDto>("/api/admin/v1/jobs?state=Succeeded"), j => j.Job.Id == jobId);
 
         var restarted = await (await _app.Admin.PostAsync($"/api/admin/v1/jobs/{jobId}/restart", null)).ReadAsync<AdminJobDto>();
         Assert.Contains(restarted.Job.State, new[] { JobState.Queued, JobState.Placing });

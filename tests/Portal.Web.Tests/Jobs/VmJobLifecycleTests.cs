@@ -55,7 +55,7 @@ public sealed class VmJobLifecycleTests : IAsyncLifetime
         var running2 = await tenant.VmAsync(vm.Id);
         Assert.Equal(VmState.Running, running2.State);
         Assert.Null(running2.ActiveJob);
-        Assert.Contains(await tenant.Client.GetAsync<List<JobDto>>("/api/v1/jobs"), j => j.Id == jobId && j.State == JobState.Succeeded);
+        Assert.Contains(await tenant.Client.GetItemsAsync<JobDto>("/api/v1/jobs"), j => j.Id == jobId && j.State == JobState.Succeeded);
         Assert.Null(await agent.TryClaimAsync(0));
     }
 
@@ -93,11 +93,11 @@ public sealed class VmJobLifecycleTests : IAsyncLifetime
         await agent.RunNextAsync();
         Assert.Equal(JobState.Succeeded, (await tenant.JobAsync(delete.Id)).State);
 
-        Assert.DoesNotContain(await tenant.Client.GetAsync<List<VmDto>>("/api/v1/vms"), v => v.Id == vm.Id);
-        Assert.DoesNotContain(await tenant.Client.GetAsync<List<VmDto>>($"/api/v1/subscriptions/{tenant.SubscriptionId}/vms"), v => v.Id == vm.Id);
-        var usage = (await tenant.Client.GetAsync<List<SubscriptionDto>>("/api/v1/subscriptions")).Single(s => s.Id == tenant.SubscriptionId).Quota;
+        Assert.DoesNotContain(await tenant.Client.GetItemsAsync<VmDto>("/api/v1/vms"), v => v.Id == vm.Id);
+        Assert.DoesNotContain(await tenant.Client.GetItemsAsync<VmDto>($"/api/v1/subscriptions/{tenant.SubscriptionId}/vms"), v => v.Id == vm.Id);
+        var usage = (await tenant.Client.GetItemsAsync<SubscriptionDto>("/api/v1/subscriptions")).Single(s => s.Id == tenant.SubscriptionId).Quota;
         Assert.All(usage, u => Assert.Equal(0, u.Used));
-        var history = await tenant.Client.GetAsync<List<JobDto>>($"/api/v1/vms/{vm.Id}/jobs");
+        var history = await tenant.Client.GetItemsAsync<JobDto>($"/api/v1/vms/{vm.Id}/jobs");
         Assert.Equal(6, history.Count);
         Assert.All(history, j => Assert.Equal(JobState.Succeeded, j.State));
     }
@@ -114,10 +114,10 @@ public sealed class VmJobLifecycleTests : IAsyncLifetime
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("Running", problem.GetProperty("detail").GetString());
-        Assert.Single(await tenant.Client.GetAsync<List<JobDto>>($"/api/v1/vms/{vm.Id}/jobs"));
+        Assert.Single(await tenant.Client.GetItemsAsync<JobDto>($"/api/v1/vms/{vm.Id}/jobs"));
     }
 
     private static async Task<int> UsedVmsAsync(TenantSetup tenant) =>
-        (await tenant.Client.GetAsync<List<SubscriptionDto>>("/api/v1/subscriptions")).Single(s => s.Id == tenant.SubscriptionId)
+        (await tenant.Client.GetItemsAsync<SubscriptionDto>("/api/v1/subscriptions")).Single(s => s.Id == tenant.SubscriptionId)
             .Quota.Single(q => q.Dimension == QuotaDimension.Vms).Used;
 }

@@ -34,7 +34,7 @@ public sealed class VmRequestTests : IAsyncLifetime
             Assert.Equal((3, 3, 1), (problem.GetProperty("limit").GetInt32(), problem.GetProperty("used").GetInt32(), problem.GetProperty("requested").GetInt32()));
         }
 
-        Assert.Equal(3, (await tenant.Client.GetAsync<List<VmDto>>("/api/v1/vms")).Count);
+        Assert.Equal(3, (await tenant.Client.GetItemsAsync<VmDto>("/api/v1/vms")).Count);
         Assert.Equal(3, await _app.Fabric.WithDbAsync(db => db.Jobs.CountAsync(j => j.Type == JobType.Create)));
     }
 
@@ -102,8 +102,8 @@ public sealed class VmRequestTests : IAsyncLifetime
             await response.AssertProblemAsync(HttpStatusCode.NotFound);
         }
 
-        Assert.Empty(await other.Client.GetAsync<List<VmDto>>("/api/v1/vms"));
-        Assert.Empty(await other.Client.GetAsync<List<JobDto>>("/api/v1/jobs"));
+        Assert.Empty(await other.Client.GetItemsAsync<VmDto>("/api/v1/vms"));
+        Assert.Empty(await other.Client.GetItemsAsync<JobDto>("/api/v1/jobs"));
         Assert.Equal(1, await _app.Fabric.WithDbAsync(db => db.Jobs.CountAsync(j => j.VmId == vm.Id)));
     }
 
@@ -135,7 +135,7 @@ public sealed class VmRequestTests : IAsyncLifetime
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("trust", problem.ToString(), StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(await tenant.Client.GetAsync<List<VmDto>>("/api/v1/vms"));
+        Assert.Empty(await tenant.Client.GetItemsAsync<VmDto>("/api/v1/vms"));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class VmRequestTests : IAsyncLifetime
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("shielded", problem.ToString(), StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(await tenant.Client.GetAsync<List<VmDto>>("/api/v1/vms"));
+        Assert.Empty(await tenant.Client.GetItemsAsync<VmDto>("/api/v1/vms"));
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class VmRequestTests : IAsyncLifetime
         var response = await tenant.CreateVmAsync(shielded: true, shieldingDataId: null);
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Empty(await tenant.Client.GetAsync<List<VmDto>>("/api/v1/vms"));
+        Assert.Empty(await tenant.Client.GetItemsAsync<VmDto>("/api/v1/vms"));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
 using Portal.Web.Features.Plans;
 using Portal.Web.Features.Tenants;
-using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Offers;

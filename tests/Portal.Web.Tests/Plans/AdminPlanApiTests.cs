@@ -139,7 +139,7 @@ public sealed class AdminPlanApiTests(PortalWebFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.NoContent, (await api.Admin.DeleteAsync($"/api/admin/v1/plans/{unused.Id}")).StatusCode);
         var problem = await (await api.Admin.DeleteAsync($"/api/admin/v1/plans/{used.Id}")).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("decommission", problem.GetProperty("detail").GetString());
-        var listed = await api.Admin.GetAsync<List<PlanDto>>("/api/admin/v1/plans");
+        var listed = await api.Admin.GetItemsAsync<PlanDto>("/api/admin/v1/plans");
         Assert.DoesNotContain(listed, p => p.Id == unused.Id);
         Assert.Equal(1, listed.Single(p => p.Id == used.Id).SubscriptionCount);
     }
@@ -162,7 +162,7 @@ public sealed class AdminPlanApiTests(PortalWebFactory factory) : IClassFixture<
 
         var decommissioned = await api.Admin.PostAsync($"/api/admin/v1/addons/{addOn.Id}/decommission", null);
         Assert.Equal(PlanState.Decommissioned, (await decommissioned.ReadAsync<AddOnDto>()).State);
-        Assert.Contains(await api.Admin.GetAsync<List<AddOnDto>>("/api/admin/v1/addons"), a => a.Id == addOn.Id);
+        Assert.Contains(await api.Admin.GetItemsAsync<AddOnDto>("/api/admin/v1/addons"), a => a.Id == addOn.Id);
         Assert.Equal(HttpStatusCode.NoContent, (await api.Admin.DeleteAsync($"/api/admin/v1/addons/{addOn.Id}")).StatusCode);
     }
 

@@ -27,7 +27,7 @@ public sealed class SecretLeakTests(PortalWebFactory factory) : IClassFixture<Po
         var tenant = await (await PortalSession.SignUpAsync(factory)).ApiClientAsync(factory);
         var created = await OffersApi.CreatedAsync<ShieldingDataDto>(
             await tenant.PostAsync("/api/v1/shielding-data", ShieldingFiles.Form(pdk, "Leak check", "secrets inside")));
-        await tenant.GetAsync<List<ShieldingDataDto>>("/api/v1/shielding-data");
+        await tenant.GetItemsAsync<ShieldingDataDto>("/api/v1/shielding-data");
         await tenant.GetAsync<ShieldingDataDto>($"/api/v1/shielding-data/{created.Id}");
         var damaged = (byte[])pdk.Clone();
         damaged[^1] ^= 1;

@@ -53,7 +53,7 @@ public sealed class ShieldingDataApiTests(PortalWebFactory factory) : IClassFixt
         var fetched = await tenant.GetAsync<ShieldingDataDto>($"{Url}/{created.Id}");
         Assert.Equal(created.UploadedAt, fetched.UploadedAt, TimeSpan.FromMilliseconds(1));
         Assert.Equal(JsonSerializer.Serialize(created with { UploadedAt = fetched.UploadedAt }), JsonSerializer.Serialize(fetched));
-        Assert.Contains(await tenant.GetAsync<List<ShieldingDataDto>>(Url), s => s.Id == created.Id);
+        Assert.Contains(await tenant.GetItemsAsync<ShieldingDataDto>(Url), s => s.Id == created.Id);
         var stored = await factory.WithDbAsync(db => db.ShieldingData.AsNoTracking().SingleAsync(s => s.Id == created.Id));
         Assert.Equal(bytes, stored.Content);
         Assert.True(await factory.WithDbAsync(db => db.AuditEntries.AnyAsync(
@@ -85,7 +85,7 @@ public sealed class ShieldingDataApiTests(PortalWebFactory factory) : IClassFixt
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(expectedError, problem.GetProperty("error").GetString());
         Assert.StartsWith("Shielding data file: ", problem.GetProperty("detail").GetString());
-        Assert.Empty(await tenant.GetAsync<List<ShieldingDataDto>>(Url));
+        Assert.Empty(await tenant.GetItemsAsync<ShieldingDataDto>(Url));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class ShieldingDataApiTests(PortalWebFactory factory) : IClassFixt
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("already have shielding data named 'Database tier'",
             problem.GetProperty("errors").GetProperty("friendlyName")[0].GetString());
-        Assert.Single(await tenant.GetAsync<List<ShieldingDataDto>>(Url));
+        Assert.Single(await tenant.GetItemsAsync<ShieldingDataDto>(Url));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class ShieldingDataApiTests(PortalWebFactory factory) : IClassFixt
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.Contains("too large", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(await tenant.GetAsync<List<ShieldingDataDto>>(Url));
+        Assert.Empty(await tenant.GetItemsAsync<ShieldingDataDto>(Url));
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class ShieldingDataApiTests(PortalWebFactory factory) : IClassFixt
 
         Assert.Null(chunked.Headers.ContentLength);
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        Assert.Empty(await tenant.GetAsync<List<ShieldingDataDto>>(Url));
+        Assert.Empty(await tenant.GetItemsAsync<ShieldingDataDto>(Url));
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class ShieldingDataApiTests(PortalWebFactory factory) : IClassFixt
         Assert.True((await noFile.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("file", out _));
         Assert.True((await noName.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("friendlyName", out _));
         await json.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
-        Assert.Empty(await tenant.GetAsync<List<ShieldingDataDto>>(Url));
+        Assert.Empty(await tenant.GetItemsAsync<ShieldingDataDto>(Url));
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class ShieldingDataApiTests(PortalWebFactory factory) : IClassFixt
         await (await other.DeleteAsync($"{Url}/{created.Id}")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await other.GetAsync($"{Url}/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
 
-        Assert.Empty(await other.GetAsync<List<ShieldingDataDto>>(Url));
+        Assert.Empty(await other.GetItemsAsync<ShieldingDataDto>(Url));
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"{Url}/{created.Id}")).StatusCode);
     }
 

@@ -4,7 +4,7 @@ using Portal.Core.Subscriptions;
 using Portal.Web.Features.Subscriptions;
 using Portal.Web.Features.Tenants;
 using Portal.Web.Features.VirtualMachines;
-using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Offers;
 
@@ -23,7 +23,7 @@ public sealed class AdminSubscriptionApiTests(PortalWebFactory factory) : IClass
             "/api/admin/v1/subscriptions", new AdminSubscribeRequest(tenantId, plan.Id, "Pilot")));
 
         Assert.Equal("Pilot", created.DisplayName);
-        Assert.Equal(created.Id, Assert.Single(await tenantApi.GetAsync<List<SubscriptionDto>>("/api/v1/subscriptions")).Id);
+        Assert.Equal(created.Id, Assert.Single(await tenantApi.GetItemsAsync<SubscriptionDto>("/api/v1/subscriptions")).Id);
         var page = await api.Admin.GetAsync<Page<SubscriptionDto>>($"/api/admin/v1/subscriptions?tenantId={tenantId}");
         Assert.Equal(1, page.Total);
         Assert.Equal(created.Id, (await api.Admin.GetAsync<SubscriptionDto>($"/api/admin/v1/subscriptions/{created.Id}")).Id);
@@ -77,7 +77,7 @@ public sealed class AdminSubscriptionApiTests(PortalWebFactory factory) : IClass
         var cancelled = await (await api.Admin.PostAsync($"/api/admin/v1/subscriptions/{subscription.Id}/cancel", null)).ReadAsync<SubscriptionDto>();
 
         Assert.Equal(SubscriptionState.Deleted, cancelled.State);
-        Assert.Empty(await tenant.GetAsync<List<SubscriptionDto>>("/api/v1/subscriptions"));
+        Assert.Empty(await tenant.GetItemsAsync<SubscriptionDto>("/api/v1/subscriptions"));
     }
 
     [Fact]

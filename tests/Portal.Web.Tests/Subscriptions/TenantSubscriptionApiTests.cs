@@ -23,7 +23,7 @@ public sealed class TenantSubscriptionApiTests(PortalWebFactory factory) : IClas
         var tenant = await TenantAsync();
 
         var response = await tenant.GetAsync("/api/v1/plans");
-        var plans = await response.ReadAsync<List<PublicPlanDto>>();
+        var plans = (await response.ReadAsync<Web.Infrastructure.Paging.Page<PublicPlanDto>>()).Items;
 
         var shown = Assert.Single(plans, p => p.Id == visible.Id);
         Assert.True(shown.RequiresInvitation);
@@ -42,7 +42,7 @@ public sealed class TenantSubscriptionApiTests(PortalWebFactory factory) : IClas
 
         var created = await OffersApi.SubscribeAsync(tenant, plan.Id);
         var fetched = await tenant.GetAsync<SubscriptionDto>($"/api/v1/subscriptions/{created.Id}");
-        var listed = await tenant.GetAsync<List<SubscriptionDto>>("/api/v1/subscriptions");
+        var listed = await tenant.GetItemsAsync<SubscriptionDto>("/api/v1/subscriptions");
 
         Assert.Equal(created.Id, Assert.Single(listed).Id);
         Assert.Equal(
@@ -137,7 +137,7 @@ public sealed class TenantSubscriptionApiTests(PortalWebFactory factory) : IClas
         await (await intruder.GetAsync($"/api/v1/subscriptions/{subscription.Id}")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await intruder.PostAsJsonAsync($"/api/v1/subscriptions/{subscription.Id}/addons", new AddAddOnRequest(addOn.Id)))
             .AssertProblemAsync(HttpStatusCode.NotFound);
-        Assert.Empty(await intruder.GetAsync<List<SubscriptionDto>>("/api/v1/subscriptions"));
+        Assert.Empty(await intruder.GetItemsAsync<SubscriptionDto>("/api/v1/subscriptions"));
         Assert.Empty((await owner.GetAsync<SubscriptionDto>($"/api/v1/subscriptions/{subscription.Id}")).AddOns);
     }
 

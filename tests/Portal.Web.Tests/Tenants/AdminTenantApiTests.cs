@@ -5,7 +5,7 @@ using Portal.Core.Tenants;
 using Portal.Web.Features.Subscriptions;
 using Portal.Web.Features.Tenants;
 using Portal.Web.Features.VirtualMachines;
-using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Paging;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Offers;
 
@@ -23,8 +23,8 @@ public sealed class AdminTenantApiTests(PortalWebFactory factory) : IClassFixtur
             await PortalSession.SignUpAsync(factory, $"{marker}-{i}@tenant.test");
         }
 
-        var first = await api.Admin.GetAsync<Page<TenantSummaryDto>>($"/api/admin/v1/tenants?search={marker}&pageSize=2");
-        var second = await api.Admin.GetAsync<Page<TenantSummaryDto>>($"/api/admin/v1/tenants?search={marker}&pageSize=2&page=2");
+        var first = await api.Admin.GetAsync<Page<TenantSummaryDto>>($"/api/admin/v1/tenants?search={marker}&top=2");
+        var second = await api.Admin.GetAsync<Page<TenantSummaryDto>>($"/api/admin/v1/tenants?search={marker}&top=2&skip=2");
 
         Assert.Equal(3, first.Total);
         Assert.Equal(2, first.Items.Count);
@@ -65,7 +65,7 @@ public sealed class AdminTenantApiTests(PortalWebFactory factory) : IClassFixtur
             new CreateVmRequest(subscription.Id, "vm", plan.TemplateIds[0], plan.HardwareProfileIds[0], false));
         Assert.Contains("suspended", (await subscribe.AssertProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
         Assert.Contains("suspended", (await vm.AssertProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
-        Assert.Single(await tenant.GetAsync<List<SubscriptionDto>>("/api/v1/subscriptions"));
+        Assert.Single(await tenant.GetItemsAsync<SubscriptionDto>("/api/v1/subscriptions"));
 
         await api.Admin.PostAsync($"/api/admin/v1/tenants/{id}/resume", null);
         Assert.Equal(HttpStatusCode.Created,

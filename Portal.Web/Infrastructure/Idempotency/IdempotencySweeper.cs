@@ -1,0 +1,36 @@
+using Portal.Data.Idempotency;
+
+namespace Portal.Web.Infrastructure.Idempotency;
+
+/// <summary>Deletes expired Idempotency-Key records every hour (a key is replayed for 24 hours).</summary>
+internal sealed partial class IdempotencySweeper(IdempotencyStore store, TimeProvider time, ILogger<IdempotencySweeper> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var removed = await store.SweepAsync(stoppingToken);
+                if (removed > 0)
+                {
+                    LogSwept(removed);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogSweepFailed(e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Removed {Count} expired idempotency records")]
+    private partial void LogSwept(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping expired idempotency records failed; retrying in an hour")]
+    private partial void LogSweepFailed(Exception exception);
+}

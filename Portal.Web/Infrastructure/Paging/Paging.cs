@@ -1,0 +1,95 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+
+namespace Portal.Web.Infrastructure.Paging;
+
+/// <summary>The one paging helper of every list: checks the request, orders, counts, takes a page, links the next.</summary>
+public static class Paging
+{
+    /// <summary>
+    /// Orders <paramref name="query"/> as <paramref name="list"/> asks (400 on an unknown field or a page size over
+    /// <see cref="ListQuery.MaxTop"/>) and reads one page with the total. Works on a database query and on a list in memory.
+    /// </summary>
+    public static Task<Page<T>> ToPageAsync<T>(this IQueryable<T> query, ListQuery list, SortFields<T> sort, CancellationToken ct) =>
+        query.ToPageAsync(list, sort, item => item, ct);
+
+    /// <summary>As above, projecting each item of the page in the same query.</summary>
+    public static async Task<Page<TOut>> ToPageAsync<T, TOut>(
+        this IQueryable<T> query, ListQuery list, SortFields<T> sort, Expression<Func<T, TOut>> select, CancellationToken ct)
+    {
+        var (top, skip) = Check(list);
+        var ordered = Order(query, list.OrderBy, sort);
+        var isDatabase = query is IAsyncEnumerable<T>;
+        var total = isDatabase ? await query.CountAsync(ct) : query.Count();
+        var page = ordered.Skip(skip).Take(top).Select(select);
+        var items = isDatabase ? await page.ToListAsync(ct) : [.. page];
+        return new Page<TOut>(items, total);
+    }
+
+    /// <summary>A page of a list already in memory (the short lists: plans, add-ons, templates, sizes, files, tokens).</summary>
+    public static Task<Page<T>> ToPageAsync<T>(this IEnumerable<T> items, ListQuery list, SortFields<T> sort, CancellationToken ct) =>
+        items.AsQueryable().ToPageAsync(list, sort, ct);
+
+    /// <summary>
+    /// Sets <see cref="Page{T}.NextLink"/>: this request's path and query with <c>skip</c> moved past this page, or
+    /// null when this page is the last.
+    /// </summary>
+    public static Page<T> WithNextLink<T>(this Page<T> page, HttpRequest request, ListQuery list)
+    {
+        var (top, skip) = Check(list);
+        if (skip + page.Items.Count >= page.Total || page.Items.Count == 0)
+        {
+            return page with { NextLink = null };
+        }
+
+        var query = new QueryBuilder(request.Query
+            .Where(q => !q.Key.Equals("skip", StringComparison.OrdinalIgnoreCase) && !q.Key.Equals("top", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v ?? ""))))
+        {
+            { "top", top.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            { "skip", (skip + page.Items.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        return page with { NextLink = $"{request.PathBase}{request.Path}{query}" };
+    }
+
+    private static (int Top, int Skip) Check(ListQuery list)
+    {
+        var top = list.Top ?? ListQuery.DefaultTop;
+        var skip = list.Skip ?? 0;
+        if (top is < 1 or > ListQuery.MaxTop)
+        {
+            throw DomainValidationException.For("top", $"top is a page size from 1 to {ListQuery.MaxTop} (default {ListQuery.DefaultTop}).");
+        }
+
+        if (skip < 0)
+        {
+            throw DomainValidationException.For("skip", "skip cannot be negative.");
+        }
+
+        return (top, skip);
+    }
+
+    private static IOrderedQueryable<T> Order<T>(IQueryable<T> query, string? orderBy, SortFields<T> sort)
+    {
+        var (field, descending) = (sort.DefaultField, sort.DefaultDescending);
+        if (!string.IsNullOrWhiteSpace(orderBy))
+        {
+            var parts = orderBy.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var direction = parts.Length == 2 ? parts[1].ToLowerInvariant() : "asc";
+            if (parts.Length > 2 || direction is not ("asc" or "desc"))
+            {
+                throw OrderByError(sort);
+            }
+
+            (field, descending) = (parts[0], direction == "desc");
+        }
+
+        return sort.TryApply(query, field, descending, out var ordered) ? ordered : throw OrderByError(sort);
+    }
+
+    private static DomainValidationException OrderByError<T>(SortFields<T> sort) =>
+        DomainValidationException.For("orderBy",
+            $"orderBy is one of {string.Join(", ", sort.Names)}, optionally followed by ' asc' or ' desc'.");
+}
