@@ -19,9 +19,14 @@ public static class IdentitySetup
     {
         var services = builder.Services;
 
-        services.AddDataProtection()
+        var keyRingCertificate = builder.AddKeyRingProtection();
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("TenantPortal")
             .PersistKeysToDbContext<PortalDbContext>();
+        if (keyRingCertificate is not null)
+        {
+            dataProtection.ProtectKeysWithCertificate(keyRingCertificate);
+        }
 
         services.AddAuthentication(o =>
             {
