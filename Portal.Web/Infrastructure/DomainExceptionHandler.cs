@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Core.Common;
@@ -51,6 +52,13 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
                 Status = e.StatusCode,
                 Title = "Bad request",
                 Detail = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : e.Message,
+            },
+            // The client stopped sending mid-body (a cut connection, a truncated upload): its fault, not the portal's.
+            IOException when http.RequestAborted.IsCancellationRequested || exception is ConnectionResetException => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "Bad request",
+                Detail = "The request body ended before it was complete.",
             },
             _ => null,
         };

@@ -10,7 +10,7 @@ public static class ApiTokenEndpoints
     {
         var group = app.MapGroup("/api/v1/tokens").WithTags("API tokens").RequireAuthorization();
         group.MapGet("/", ListAsync);
-        group.MapPost("/", CreateAsync);
+        group.MapPost("/", CreateAsync).NoStore();
         group.MapDelete("/{id:guid}", RevokeAsync);
         return group;
     }

@@ -27,7 +27,7 @@ public static class AuditEndpoints
 
     private static async Task<Ok<Page<AuditEntryDto>>> ActivityAsync(
         ClaimsPrincipal user, AuditLog log, string? search, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
-        TypedResults.Ok(await log.ReadAsync(new AuditFilter(search, user.GetRequiredTenantId(), page, pageSize), ct));
+        TypedResults.Ok(await log.ReadForTenantAsync(user.GetRequiredTenantId(), search, page, pageSize, ct));
 
     private static async Task<Ok<Page<AuditEntryDto>>> AuditAsync(
         AuditLog log, string? search, Guid? tenantId, int page = 1, int pageSize = 50, CancellationToken ct = default) =>

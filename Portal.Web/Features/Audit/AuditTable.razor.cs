@@ -15,7 +15,7 @@ public partial class AuditTable
     [Inject]
     private AuditLog Log { get; set; } = default!;
 
-    /// <summary>Only this tenant's entries; null shows everyone's (the provider's view).</summary>
+    /// <summary>Only this tenant's entries, as the tenant may see them; null shows everyone's (the provider's view).</summary>
     [Parameter]
     public Guid? TenantId { get; set; }
 
@@ -39,7 +39,9 @@ public partial class AuditTable
 
     private async Task LoadAsync()
     {
-        var result = await Log.ReadAsync(new AuditFilter(_search, TenantId, _page, PageSize), CancellationToken.None);
+        var result = TenantId is { } tenantId
+            ? await Log.ReadForTenantAsync(tenantId, _search, _page, PageSize, CancellationToken.None)
+            : await Log.ReadAsync(new AuditFilter(_search, null, _page, PageSize), CancellationToken.None);
         _entries = result.Items.AsQueryable();
         _total = result.Total;
     }

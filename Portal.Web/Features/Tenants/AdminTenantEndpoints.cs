@@ -15,6 +15,7 @@ public static class AdminTenantEndpoints
         group.MapPost("/{id:guid}/suspend", SuspendAsync);
         group.MapPost("/{id:guid}/resume", ResumeAsync);
         group.MapDelete("/{id:guid}", DeleteAsync);
+        group.MapPost("/{id:guid}/users/{userId:guid}/unlock", UnlockUserAsync);
         return group;
     }
 
@@ -36,6 +37,13 @@ public static class AdminTenantEndpoints
         Guid id, HttpContext http, TenantAdministration tenants, CancellationToken ct)
     {
         await tenants.ResumeAsync(id, http.ToAuditActor(), ct);
+        return TypedResults.Ok(await tenants.GetAsync(id, ct));
+    }
+
+    private static async Task<Ok<TenantDetailsDto>> UnlockUserAsync(
+        Guid id, Guid userId, HttpContext http, TenantAdministration tenants, CancellationToken ct)
+    {
+        await tenants.UnlockUserAsync(id, userId, http.ToAuditActor(), ct);
         return TypedResults.Ok(await tenants.GetAsync(id, ct));
     }
 
