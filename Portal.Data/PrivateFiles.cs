@@ -20,18 +20,28 @@ public static class PrivateFiles
         return options;
     }
 
-    /// <summary>Writes a new owner-only file; false when another process created it first.</summary>
+    /// <summary>
+    /// Writes a new owner-only file, whole or not at all (written aside, then moved into place, so a reader never
+    /// sees half of it); false when another process created it first.
+    /// </summary>
     public static bool TryWriteNew(string path, ReadOnlySpan<byte> content)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        path = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var aside = $"{path}.{Guid.NewGuid():N}.tmp";
+        using (var file = new FileStream(aside, CreateNew()))
+        {
+            file.Write(content);
+        }
+
         try
         {
-            using var file = new FileStream(path, CreateNew());
-            file.Write(content);
+            File.Move(aside, path, overwrite: false);
             return true;
         }
         catch (IOException) when (File.Exists(path))
         {
+            File.Delete(aside);
             return false;
         }
     }
