@@ -28,7 +28,7 @@ public static class SecurityHeaders
     {
         if (http.Items[NonceItem] is not string nonce)
         {
-            nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+            nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             http.Items[NonceItem] = nonce;
         }
 

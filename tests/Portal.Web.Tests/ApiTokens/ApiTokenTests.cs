@@ -80,22 +80,6 @@ public sealed class ApiTokenTests(PortalWebFactory factory) : IClassFixture<Port
         Assert.True(expiryProblem.GetProperty("errors").TryGetProperty("ExpiresInDays", out _));
     }
 
-    [Fact]
-    public async Task Token_OfALockedOutUser_IsRefusedUntilTheLockoutEnds()
-    {
-        var tenant = await PortalSession.SignUpAsync(factory);
-        var api = await tenant.ApiClientAsync(factory);
-        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/tokens")).StatusCode);
-
-        for (var attempt = 0; attempt < IdentitySetup.MaxFailedSignIns; attempt++)
-        {
-            await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/token", new TokenRequest(tenant.Email, "Wrong-Passw0rd-9"));
-        }
-
-        var response = await api.GetAsync("/api/v1/tokens");
-        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
-    }
-
     [Theory]
     [InlineData("Bearer tpat_doesnotexistdoesnotexistdoesnotexistdoesnotexist")]
     [InlineData("Bearer not-a-token")]

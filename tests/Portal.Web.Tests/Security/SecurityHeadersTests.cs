@@ -30,7 +30,7 @@ public sealed partial class SecurityHeadersTests(PortalWebFactory factory) : ICl
         var nonce = Assert.Single(scripts, s => s.StartsWith("'nonce-", StringComparison.Ordinal))[7..^1];
         var importMap = ImportMap().Match(html);
         Assert.True(importMap.Success, "No import map on the page");
-        Assert.Equal(nonce, importMap.Groups[1].Value);
+        Assert.Equal(nonce, WebUtility.HtmlDecode(importMap.Groups[1].Value));
         Assert.DoesNotMatch(InlineScriptWithoutNonce(), html);
         AssertCommonHeaders(response);
     }
