@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Portal.Web.Features.Account;
 using Portal.Web.Features.ApiTokens;
 using Portal.Web.Tests.Infrastructure;
 
