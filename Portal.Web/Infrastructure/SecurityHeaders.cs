@@ -14,8 +14,8 @@ public static class SecurityHeaders
     // style-src keeps 'unsafe-inline': Fluent UI components and Blazor write style attributes (style="…"), which
     // a nonce cannot cover. Scripts, the dangerous part, stay restricted to the portal's files and the nonce.
     private const string PagePolicy =
-        "default-src 'self'; script-src 'self' 'nonce-{0}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        + "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "default-src 'self'; script-src 'self' 'nonce-{0}'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
+        + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
         + "frame-ancestors 'self'";
 
     // The API reference page (Scalar) runs inline scripts of its own: it gets the framing protection only.
