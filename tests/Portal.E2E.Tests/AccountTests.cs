@@ -6,7 +6,7 @@ namespace Portal.E2E.Tests;
 
 public sealed class AccountTests(PortalFixture portal) : BrowserTest(portal), IClassFixture<PortalFixture>
 {
-    private static readonly string NotCorrect = Portal.Web.Features.Account.PasswordSignIn.FailureMessage;
+    private static readonly string NotCorrect = Web.Features.Account.PasswordSignIn.FailureMessage;
 
     [Fact]
     public async Task NewTenant_SignsUpAndSignsIn_SeesDashboard()
