@@ -34,6 +34,7 @@ public static class PortalDataExtensions
                 var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString)
                     ? SqliteDefaults.ConnectionString(dataFolder)
                     : options.ConnectionString;
+                SqliteDefaults.EnsurePrivateFile(connectionString!);
                 builder.Services.AddPortalContext<SqlitePortalDbContext>(o =>
                     o.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(options.CommandTimeoutSeconds)));
                 break;

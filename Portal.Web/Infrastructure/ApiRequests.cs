@@ -7,6 +7,15 @@ public static class ApiRequests
     public static bool IsApi(HttpRequest request) =>
         request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A state-changing API call (anything but GET, HEAD, OPTIONS, TRACE). Those authenticate by bearer token only:
+    /// a browser attaches the sign-in cookie to cross-site requests too, a bearer token it never sends by itself.
+    /// </summary>
+    public static bool IsStateChanging(HttpRequest request) =>
+        IsApi(request)
+        && !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+            || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method));
+
     public static async Task WriteProblemAsync(HttpContext context, int status, string? detail = null)
     {
         context.Response.StatusCode = status;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -55,6 +56,13 @@ internal sealed class DomainExceptionHandler(IProblemDetailsService problems) : 
                     : StatusCodes.Status412PreconditionFailed,
                 Title = "The resource has changed",
                 Detail = "Someone else changed it at the same time; read it again and reapply your change.",
+            },
+            // The client stopped sending mid-body (a cut connection, a truncated upload): its fault, not the portal's.
+            IOException when http.RequestAborted.IsCancellationRequested || exception is ConnectionResetException => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "Bad request",
+                Detail = "The request body ended before it was complete.",
             },
             BadHttpRequestException e => BadRequestProblems.Describe(http, e),
             _ => null,

@@ -6,6 +6,7 @@ public static class PipelineSetup
 {
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
 
         // API clients get ProblemDetails for empty error responses; people get the portal's own page.
@@ -18,6 +19,7 @@ public static class PipelineSetup
             app.UseHsts();
         }
 
+        app.UseCredentialRateLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -74,6 +74,7 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
         builder.UseSetting("Portal:Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Portal:Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Portal:DataFolder", _dataFolder);
+        builder.UseSetting("DataProtection:GenerateCertificate", "true");
         builder.UseSetting("Fabric:SimulatedHosts:Count", "0");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Warnings go to stderr with the bench's progress lines; stdout carries only the results.

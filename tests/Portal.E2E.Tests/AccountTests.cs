@@ -6,7 +6,7 @@ namespace Portal.E2E.Tests;
 
 public sealed class AccountTests(PortalFixture portal) : BrowserTest(portal), IClassFixture<PortalFixture>
 {
-    private const string NotCorrect = "Email or password is not correct.";
+    private static readonly string NotCorrect = Web.Features.Account.PasswordSignIn.FailureMessage;
 
     [Fact]
     public async Task NewTenant_SignsUpAndSignsIn_SeesDashboard()

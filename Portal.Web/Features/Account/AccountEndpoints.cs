@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Portal.Web.Features.ApiTokens;
 using Portal.Data.Identity;
+using Portal.Web.Features.ApiTokens;
+using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Account;
 
@@ -17,7 +18,9 @@ public static class AccountEndpoints
             .WithSummary("Exchange email and password for a short-lived bearer token (same lockout rules as sign-in).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(CredentialRateLimits.PolicyName)
+            .NoStore();
 
         // A form post from the layout; antiforgery is validated by the middleware.
         app.MapPost("/account/sign-out", async (SignInManager<PortalUser> signIn, [FromForm] string? returnUrl) =>
@@ -30,38 +33,20 @@ public static class AccountEndpoints
     }
 
     private static async Task<Results<Ok<SessionTokenResponse>, ProblemHttpResult>> IssueTokenAsync(
-        TokenRequest request, UserManager<PortalUser> users, SignInManager<PortalUser> signIn,
-        ApiTokenService tokens, HttpContext http, CancellationToken ct)
+        TokenRequest request, PasswordSignIn passwords, ApiTokenService tokens, HttpContext http, CancellationToken ct)
     {
-        var user = await users.FindByEmailAsync(request.Email ?? "");
-        if (user is null)
-        {
-            return InvalidCredentials();
-        }
-
-        var check = await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true);
-        if (check.IsLockedOut)
+        if (await passwords.CheckAsync(request.Email, request.Password) is not { } user)
         {
             return TypedResults.Problem(
-                statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Account locked",
-                detail: $"Too many failed attempts; try again in {IdentitySetup.LockoutDuration.TotalMinutes:0} minutes.");
-        }
-
-        if (!check.Succeeded)
-        {
-            return InvalidCredentials();
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "Sign-in failed",
+                detail: PasswordSignIn.FailureMessage);
         }
 
         var actor = new Core.Auditing.AuditActor(user.Id, user.Email ?? "", http.Connection.RemoteIpAddress?.ToString());
         var issued = await tokens.IssueSessionAsync(user.Id, user.TenantId, actor, ct);
         return TypedResults.Ok(new SessionTokenResponse(issued.Secret, "Bearer", issued.Token.ExpiresAt));
     }
-
-    private static ProblemHttpResult InvalidCredentials() => TypedResults.Problem(
-        statusCode: StatusCodes.Status401Unauthorized,
-        title: "Sign-in failed",
-        detail: "Email or password is not correct.");
 }
 
 public sealed record TokenRequest(string? Email, string? Password);

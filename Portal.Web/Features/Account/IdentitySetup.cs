@@ -19,9 +19,14 @@ public static class IdentitySetup
     {
         var services = builder.Services;
 
-        services.AddDataProtection()
+        var keyRingCertificate = builder.AddKeyRingProtection();
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("TenantPortal")
             .PersistKeysToDbContext<PortalDbContext>();
+        if (keyRingCertificate is not null)
+        {
+            dataProtection.ProtectKeysWithCertificate(keyRingCertificate);
+        }
 
         services.AddAuthentication(o =>
             {
@@ -29,8 +34,11 @@ public static class IdentitySetup
                 o.DefaultChallengeScheme = SmartScheme;
                 o.DefaultSignInScheme = IdentityConstants.ApplicationScheme;
             })
+            // Pages use the cookie; the API's state-changing calls take a bearer token only, so a cross-site form or
+            // fetch riding on the cookie is refused (pages call services, never the HTTP API). Safe reads such as
+            // the guardian download linked from a page may still use the cookie.
             .AddPolicyScheme(SmartScheme, SmartScheme, o => o.ForwardDefaultSelector = context =>
-                ApiTokenAuthenticationHandler.HasBearer(context.Request)
+                ApiTokenAuthenticationHandler.HasBearer(context.Request) || ApiRequests.IsStateChanging(context.Request)
                     ? ApiTokenAuthenticationHandler.SchemeName
                     : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(
@@ -74,9 +82,12 @@ public static class IdentitySetup
             .AddClaimsPrincipalFactory<PortalClaimsFactory>()
             .AddDefaultTokenProviders();
 
+        builder.AddCredentialRateLimits();
         services.AddAuthorization(PortalPolicies.Add);
         services.AddCascadingAuthenticationState();
         services.AddScoped<TenantSignUp>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddScoped<DummyPasswordHash>();
         services.AddScoped<ApiTokenService>();
         return builder;
     }

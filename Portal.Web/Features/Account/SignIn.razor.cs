@@ -17,16 +17,13 @@ public partial class SignIn
 
     private async Task SignInAsync()
     {
-        var result = await SignInManager.PasswordSignInAsync(
-            Input.Email.Trim(), Input.Password, Input.RememberMe, lockoutOnFailure: true);
-        if (result.Succeeded)
+        if (await PasswordSignIn.CheckAsync(Input.Email, Input.Password) is { } user)
         {
+            await SignInManager.SignInAsync(user, Input.RememberMe, authenticationMethod: "pwd");
             Navigation.NavigateTo(LocalUrl.OrHome(ReturnUrl), forceLoad: true);
             return;
         }
 
-        _error = result.IsLockedOut
-            ? $"This account is locked after {IdentitySetup.MaxFailedSignIns} failed sign-ins. Try again in {IdentitySetup.LockoutDuration.TotalMinutes:0} minutes."
-            : "Email or password is not correct.";
+        _error = PasswordSignIn.FailureMessage;
     }
 }

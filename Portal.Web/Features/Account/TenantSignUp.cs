@@ -35,7 +35,7 @@ public sealed class TenantSignUp(PortalDbContext db, UserManager<PortalUser> use
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.Tenants.Add(tenant);
         db.AuditEntries.Add(AuditEntry.Record(
-            actor with { Name = user.Email }, "tenant.signed-up", $"tenant:{tenant.Id} ({tenant.Name})", tenant.Id, now));
+            actor with { UserId = user.Id, Name = user.Email }, "tenant.signed-up", $"tenant:{tenant.Id} ({tenant.Name})", tenant.Id, now));
         await db.SaveChangesAsync(ct);
 
         IdentityResult created;

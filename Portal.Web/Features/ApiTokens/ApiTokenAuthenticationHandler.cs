@@ -50,7 +50,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         var holder = await db.ApiTokens.AsNoTracking()
             .Where(t => t.SecretHash == hash)
             .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new TokenHolder(
-                t, u.UserName ?? "", u.DisplayName, u.TenantId, u.LockoutEnd,
+                t, u.UserName ?? "", u.DisplayName, u.TenantId,
                 db.UserRoles.Where(ur => ur.UserId == u.Id)
                     .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name ?? "")
                     .ToList()))
@@ -62,11 +62,8 @@ internal sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("The bearer token is unknown, expired or revoked.");
         }
 
-        if (holder.LockoutEnd > now)
-        {
-            return AuthenticateResult.Fail("The token's user cannot sign in.");
-        }
-
+        // A lockout (too many wrong passwords) stops password sign-in only: anyone can cause one, so it must not cut
+        // off the user's tokens. A deleted user has no row, and the join above finds no holder.
         var identity = new ClaimsIdentity(SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, holder.Token.UserId.ToString()));
         identity.AddClaim(new Claim(ClaimTypes.Name, holder.UserName));
@@ -80,7 +77,10 @@ internal sealed class ApiTokenAuthenticationHandler(
     {
         Response.Headers.WWWAuthenticate = Bearer;
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message
-            ?? (HasBearer(Request) ? "The bearer token is not an API token (tpat_…)." : null);
+            ?? (HasBearer(Request) ? "The bearer token is not an API token (tpat_…)."
+                : ApiRequests.IsStateChanging(Request)
+                    ? "Changes through the API need a bearer token (Authorization: Bearer tpat_…); the sign-in cookie only reads."
+                    : null);
         await ApiRequests.WriteProblemAsync(Context, StatusCodes.Status401Unauthorized, failure);
     }
 
@@ -88,5 +88,5 @@ internal sealed class ApiTokenAuthenticationHandler(
         ApiRequests.WriteProblemAsync(Context, StatusCodes.Status403Forbidden);
 
     private sealed record TokenHolder(
-        ApiToken Token, string UserName, string DisplayName, Guid? TenantId, DateTimeOffset? LockoutEnd, List<string> Roles);
+        ApiToken Token, string UserName, string DisplayName, Guid? TenantId, List<string> Roles);
 }

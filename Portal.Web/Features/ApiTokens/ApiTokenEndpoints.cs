@@ -16,7 +16,8 @@ public static class ApiTokenEndpoints
         group.MapPost("/", CreateAsync)
             .WithName("CreateApiToken").WithSummary("Create a personal access token; its secret is in this response only.")
             .ProducesValidationProblem()
-            .WithIdempotency();
+            .WithIdempotency()
+            .NoStore();
         group.MapDelete("/{id}", RevokeAsync)
             .WithName("RevokeApiToken").WithSummary("Revoke one of your tokens; it stops working at once.")
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -30,7 +30,7 @@ public static class AuditEndpoints
 
     private static async Task<Ok<Page<AuditEntryDto>>> ActivityAsync(
         ClaimsPrincipal user, AuditLog log, string? search, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct = default) =>
-        TypedResults.Ok((await log.ReadAsync(search, user.GetRequiredTenantId(), list, ct)).WithNextLink(http.Request, list));
+        TypedResults.Ok((await log.ReadForTenantAsync(user.GetRequiredTenantId(), search, list, ct)).WithNextLink(http.Request, list));
 
     private static async Task<Ok<Page<AuditEntryDto>>> AuditAsync(
         AuditLog log, string? search, Guid? tenantId, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct = default) =>

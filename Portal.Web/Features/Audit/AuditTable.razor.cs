@@ -1,3 +1,4 @@
+using Portal.Web.Infrastructure.Paging;
 using Microsoft.AspNetCore.Components;
 using Microsoft.FluentUI.AspNetCore.Components;
 
@@ -15,7 +16,7 @@ public partial class AuditTable
     [Inject]
     private AuditLog Log { get; set; } = default!;
 
-    /// <summary>Only this tenant's entries; null shows everyone's (the provider's view).</summary>
+    /// <summary>Only this tenant's entries, as the tenant may see them; null shows everyone's (the provider's view).</summary>
     [Parameter]
     public Guid? TenantId { get; set; }
 
@@ -39,7 +40,9 @@ public partial class AuditTable
 
     private async Task LoadAsync()
     {
-        var result = await Log.ReadAsync(new AuditFilter(_search, TenantId, _page, PageSize), CancellationToken.None);
+        var result = TenantId is { } tenantId
+            ? await Log.ReadForTenantAsync(tenantId, _search, ListQuery.ForPage(_page, PageSize), CancellationToken.None)
+            : await Log.ReadAsync(new AuditFilter(_search, null, _page, PageSize), CancellationToken.None);
         _entries = result.Items.AsQueryable();
         _total = result.Total;
     }

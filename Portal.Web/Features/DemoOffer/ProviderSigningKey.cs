@@ -1,4 +1,5 @@
 using Portal.Core.Shielding.Guardians;
+using Portal.Data;
 
 namespace Portal.Web.Features.DemoOffer;
 
@@ -26,13 +27,7 @@ public static class ProviderSigningKey
 
         Directory.CreateDirectory(dataFolder);
         var guardian = Guardian.Create(GuardianName);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var file = new FileStream(path, options))
+        using (var file = new FileStream(path, PrivateFiles.CreateNew()))
         using (var writer = new StreamWriter(file))
         {
             writer.Write(GuardianKeyFile.Write(guardian, passphrase: null));

@@ -38,14 +38,22 @@ internal static class UploadRequests
             throw DomainValidationException.For("file", "Send multipart/form-data with the file in a part named 'file'.");
         }
 
+        // The whole (bounded) body is read first, so parsing it touches no I/O: any failure of the multipart reader —
+        // a part cut off by a truncated body ("Unexpected end of Stream") included — is the request's fault.
+        var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, ct);
+        body.Position = 0;
+        http.Request.Body = body;
+        http.Response.RegisterForDispose(body);
+
         IFormCollection form;
         try
         {
             form = await http.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit, ValueLengthLimit = 8 * 1024 }, ct);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            throw DomainValidationException.For("file", "The multipart body is malformed or one of its parts is too large.");
+            throw DomainValidationException.For("file", "The multipart body is malformed, ends before its last part does, or one of its parts is too large.");
         }
 
         var file = form.Files.GetFile("file")

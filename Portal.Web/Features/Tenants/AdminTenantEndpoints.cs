@@ -31,6 +31,9 @@ public static class AdminTenantEndpoints
             .WithName("AdminDeleteTenant").WithSummary("Delete a tenant account without live VMs (409 otherwise).")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithConcurrencyCheck<TenantAccount>();
+        group.MapPost("/{id}/users/{userId}/unlock", UnlockUserAsync)
+            .WithName("AdminUnlockUser").WithSummary("Unlock a tenant user locked out by failed sign-ins; audited.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -52,6 +55,13 @@ public static class AdminTenantEndpoints
         Guid id, HttpContext http, TenantAdministration tenants, CancellationToken ct)
     {
         await tenants.ResumeAsync(id, http.ToAuditActor(), ct);
+        return TypedResults.Ok(await tenants.GetAsync(id, ct));
+    }
+
+    private static async Task<Ok<TenantDetailsDto>> UnlockUserAsync(
+        Guid id, Guid userId, HttpContext http, TenantAdministration tenants, CancellationToken ct)
+    {
+        await tenants.UnlockUserAsync(id, userId, http.ToAuditActor(), ct);
         return TypedResults.Ok(await tenants.GetAsync(id, ct));
     }
 

@@ -68,6 +68,27 @@ public partial class AdminTenantsPage
 
     private async Task ShowAsync(Guid id) => _details = await Tenants.GetAsync(id, CancellationToken.None);
 
+    private async Task UnlockAsync(TenantUserDto user)
+    {
+        if (_details is not { } tenant)
+        {
+            return;
+        }
+
+        try
+        {
+            await Tenants.UnlockUserAsync(tenant.Id, user.Id, _actor, CancellationToken.None);
+            _details = await Tenants.GetAsync(tenant.Id, CancellationToken.None);
+            _message = $"{user.Email} can sign in again.";
+            _messageIsError = false;
+        }
+        catch (DomainException e)
+        {
+            _message = e.Message;
+            _messageIsError = true;
+        }
+    }
+
     private async Task ChangeAsync(TenantAction action)
     {
         if (_details is not { } tenant)

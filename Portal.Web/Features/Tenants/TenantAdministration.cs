@@ -10,7 +10,7 @@ using Portal.Web.Infrastructure.Paging;
 
 namespace Portal.Web.Features.Tenants;
 
-/// <summary>The provider's view of tenant accounts: search, details, suspend / resume, delete.</summary>
+/// <summary>The provider's view of tenant accounts: search, details, suspend / resume, delete, unlock a user.</summary>
 public sealed class TenantAdministration(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
 {
     /// <summary>What the tenant list may be ordered by; by name unless asked.</summary>
@@ -94,6 +94,19 @@ public sealed class TenantAdministration(IDbContextFactory<PortalDbContext> dbFa
         db.AuditEntries.Add(AuditEntry.Record(actor, "tenant.deleted", Target(tenant), tenant.Id, time.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Ends a user's sign-in lockout (too many wrong passwords) and clears the failure count.</summary>
+    public async Task UnlockUserAsync(Guid tenantId, Guid userId, AuditActor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId && u.TenantId == tenantId, ct)
+            ?? throw new NotFoundException("User", userId);
+        user.LockoutEnd = null;
+        user.AccessFailedCount = 0;
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
+        db.AuditEntries.Add(AuditEntry.Record(actor, "user.unlocked", $"user:{user.Id} ({user.Email})", tenantId, time.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task ChangeAsync(Guid id, string action, Action<TenantAccount, DateTimeOffset> change, AuditActor actor, CancellationToken ct)

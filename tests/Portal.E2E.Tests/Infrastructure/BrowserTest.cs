@@ -5,7 +5,14 @@ namespace Portal.E2E.Tests.Infrastructure;
 /// <summary>Gives each test a fresh browser context (no cookies) and page on the class's shared portal.</summary>
 public abstract class BrowserTest : IAsyncLifetime
 {
+    // Reported from the page itself: the listener is injected by the browser driver, which the page's CSP does not govern.
+    private const string ReportCspViolations = """
+        document.addEventListener('securitypolicyviolation', e => console.error(
+            `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`));
+        """;
+
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _cspViolations = new();
 
     static BrowserTest()
     {
@@ -18,6 +25,9 @@ public abstract class BrowserTest : IAsyncLifetime
     protected PortalFixtureBase Portal { get; }
 
     protected IPage Page { get; private set; } = default!;
+
+    /// <summary>Every Content-Security-Policy violation any page of this test reported so far.</summary>
+    protected IReadOnlyCollection<string> CspViolations => _cspViolations;
 
     public async Task InitializeAsync() => Page = await NewPageAsync();
 
@@ -38,6 +48,15 @@ public abstract class BrowserTest : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
         _contexts.Add(context);
+        await context.AddInitScriptAsync(ReportCspViolations);
+        context.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)
+                || message.Text.StartsWith("CSP violation", StringComparison.Ordinal))
+            {
+                _cspViolations.Enqueue(message.Text);
+            }
+        };
 
         // The portal must work with no internet (and under a strict CSP): anything fetched from another origin fails
         // here exactly as it would in an isolated data centre, instead of passing only on machines that are online.

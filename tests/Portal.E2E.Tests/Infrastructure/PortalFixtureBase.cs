@@ -46,6 +46,10 @@ public abstract class PortalFixtureBase : IAsyncLifetime
             ["Portal:Bootstrap:AdminPassword"] = AdminPassword,
             ["Portal:DataFolder"] = DataFolder,
             ["Logging:LogLevel:Default"] = "Warning",
+
+            // Every browser of the run signs in from 127.0.0.1.
+            ["RateLimits:Credentials:PerAddressPermits"] = "100000",
+            ["RateLimits:Credentials:PerAccountPermits"] = "100000",
         };
         if (_database is not null)
         {

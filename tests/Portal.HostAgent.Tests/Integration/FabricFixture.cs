@@ -120,6 +120,7 @@ public sealed class FabricFixture : IAsyncLifetime
             ["Portal:Bootstrap:AdminEmail"] = AdminEmail,
             ["Portal:Bootstrap:AdminPassword"] = AdminPassword,
             ["Portal:DataFolder"] = Path.Combine(Root, "portal"),
+            ["DataProtection:GenerateCertificate"] = "true",
             ["Library:Folder"] = Path.Combine(Root, "library"),
             ["Fabric:HgsUrl"] = HgsUrl.ToString(),
             ["Fabric:HeartbeatStaleAfter"] = HeartbeatStaleAfter.ToString(),

@@ -60,6 +60,7 @@ public sealed class FabricIntegrationTests : IAsyncLifetime
             ["Portal:Bootstrap:AdminEmail"] = AdminEmail,
             ["Portal:Bootstrap:AdminPassword"] = AdminPassword,
             ["Portal:DataFolder"] = Path.Combine(_root, "portal"),
+            ["DataProtection:GenerateCertificate"] = "true",
             ["Fabric:HgsUrl"] = _hgsUrl.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         });

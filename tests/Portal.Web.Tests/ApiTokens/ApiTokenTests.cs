@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Portal.Web.Features.Account;
 using Portal.Web.Features.ApiTokens;
 using Portal.Web.Tests.Infrastructure;
 
@@ -78,22 +77,6 @@ public sealed class ApiTokenTests(PortalWebFactory factory) : IClassFixture<Port
         Assert.True(nameProblem.GetProperty("errors").TryGetProperty("name", out _));
         var expiryProblem = await tooLong.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(expiryProblem.GetProperty("errors").TryGetProperty("expiresInDays", out _));
-    }
-
-    [Fact]
-    public async Task Token_OfALockedOutUser_IsRefusedUntilTheLockoutEnds()
-    {
-        var tenant = await PortalSession.SignUpAsync(factory);
-        var api = await tenant.ApiClientAsync(factory);
-        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/tokens")).StatusCode);
-
-        for (var attempt = 0; attempt < IdentitySetup.MaxFailedSignIns; attempt++)
-        {
-            await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/token", new TokenRequest(tenant.Email, "Wrong-Passw0rd-9"));
-        }
-
-        var response = await api.GetAsync("/api/v1/tokens");
-        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Theory]

@@ -77,6 +77,7 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>, IAsyncLif
             builder.UseSetting(key, value);
         }
 
+        TestClientAddress.AddTo(builder);
         builder.ConfigureLogging(logging => logging
             .AddProvider(Logs)
             .AddFilter<CapturedLogs>(null, LogLevel.Trace));
@@ -92,6 +93,11 @@ public sealed class PortalWebFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Portal:Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Fabric:GuardianMetadataFile", TestFabric.MetadataFile);
         builder.UseSetting("Library:Folder", LibraryFolderOf(database));
+        builder.UseSetting("DataProtection:CertificateFile", TestKeyRing.CertificateFile);
+
+        // Every test signs in from the same address; tests of the limits set their own.
+        builder.UseSetting("RateLimits:Credentials:PerAddressPermits", "100000");
+        builder.UseSetting("RateLimits:Credentials:PerAccountPermits", "100000");
     }
 
     private static string LibraryFolderOf(PostgresTestDatabase database) =>
