@@ -11,6 +11,7 @@ public sealed class FirstStartBanner
 {
     private readonly Lock _lock = new();
     private readonly List<string> _lines = [];
+    private readonly List<Task> _startUps = [];
 
     public bool IsEmpty
     {
@@ -20,6 +21,23 @@ public sealed class FirstStartBanner
             {
                 return _lines.Count == 0;
             }
+        }
+    }
+
+    /// <summary>Start-up work (e.g. the embedded hosts starting) whose log lines should come before the banner.</summary>
+    public void WaitFor(Task startUp)
+    {
+        lock (_lock)
+        {
+            _startUps.Add(startUp);
+        }
+    }
+
+    internal Task StartUps()
+    {
+        lock (_lock)
+        {
+            return Task.WhenAll(_startUps);
         }
     }
 

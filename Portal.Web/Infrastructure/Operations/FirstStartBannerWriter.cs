@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Portal.Web.Infrastructure.Operations;
 
 /// <summary>
-/// Writes the <see cref="FirstStartBanner"/>, when there is one, in a single console write once the portal listens and no
-/// log line came for <see cref="Quiet"/> (at most <see cref="MaxWait"/> after start), so it stands apart from the logs.
+/// Writes the <see cref="FirstStartBanner"/>, when there is one, in a single console write once the portal listens, the
+/// start-up work it was told of finished and no log line came for <see cref="Quiet"/> (each wait bounded by
+/// <see cref="MaxWait"/>), so it stands apart from the logs.
 /// </summary>
 internal sealed class FirstStartBannerWriter(
     FirstStartBanner banner, LogActivity logs, IServer server, IHostApplicationLifetime lifetime) : BackgroundService
@@ -35,6 +36,19 @@ internal sealed class FirstStartBannerWriter(
         }
 
         var deadline = DateTimeOffset.UtcNow + MaxWait;
+        try
+        {
+            await banner.StartUps().WaitAsync(MaxWait, stoppingToken);
+        }
+        catch (TimeoutException)
+        {
+            // Write it anyway: the password must not get lost behind a start-up that hangs.
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         while (logs.SinceLastLine < Quiet && DateTimeOffset.UtcNow < deadline)
         {
             try
