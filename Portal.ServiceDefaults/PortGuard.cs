@@ -30,7 +30,9 @@ public static class PortGuard
         }
         catch (IOException e) when (e.InnerException is AddressInUseException)
         {
-            Report(null, null, UrlsSetting);
+            // Kestrel says "Failed to bind to address http://host:port: address already in use."
+            var url = e.Message.Split(' ').FirstOrDefault(w => w.Contains("://", StringComparison.Ordinal))?.TrimEnd(':');
+            Report(url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Port : null, url, UrlsSetting);
         }
     }
 
