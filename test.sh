@@ -53,7 +53,8 @@ echo "PostgreSQL $pg_version on port $pg_port"
 
 step "Checking docker-compose.yml"
 # The file requires its secrets from the environment; any value will do for checking its shape.
-POSTGRES_PASSWORD=compose-check HGS_MASTER_KEY=compose-check docker-compose -f docker-compose.yml config -q
+POSTGRES_PASSWORD=compose-check HGS_MASTER_KEY=compose-check HGS_ADMIN_KEY=compose-check \
+  PORTAL_DATA_PROTECTION_PFX=compose-check.pfx docker-compose -f docker-compose.yml config -q
 echo "docker-compose.yml is valid"
 
 step "Building"

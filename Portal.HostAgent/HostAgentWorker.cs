@@ -71,8 +71,9 @@ internal sealed class HostAgentWorker(
 
         if (string.IsNullOrWhiteSpace(settings.JoinToken))
         {
+            // Not a failure: the host waits to be enrolled, so a supervisor that restarts on failure leaves it stopped.
             return GiveUp("This host has not joined the fabric and HostAgent:JoinToken is empty: "
-                + "create a join token on the portal's Fabric page and start the agent with it.");
+                + "create a join token on the portal's Fabric page and start the agent with it.", exitCode: 0);
         }
 
         while (true)
@@ -103,12 +104,19 @@ internal sealed class HostAgentWorker(
     private async Task BeatAsync(HostMembership membership, HostAgentOptions settings, CancellationToken ct)
     {
         HostStateChange? last = null;
+        var unreachable = false;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 var answer = await portal.HeartbeatAsync(membership.Credential, Heartbeat(membership.HostId), ct);
                 status.Beat(answer, time.GetUtcNow());
+                if (unreachable)
+                {
+                    logger.LogInformation("The portal at {PortalUrl} answers again", settings.PortalUrl);
+                    unreachable = false;
+                }
+
                 if (answer.StrayVms is { Count: > 0 } stray)
                 {
                     await strays.RemoveAsync(stray, ct);
@@ -134,7 +142,9 @@ internal sealed class HostAgentWorker(
             }
             catch (HttpRequestException e)
             {
-                logger.LogWarning("The portal at {PortalUrl} cannot be reached ({Error}); beating again later", settings.PortalUrl, e.Message);
+                logger.Log(unreachable ? LogLevel.Debug : LogLevel.Warning,
+                    "The portal at {PortalUrl} cannot be reached ({Error}); beating again later", settings.PortalUrl, e.Message);
+                unreachable = true;
             }
 
             await _wake.WaitAsync(settings.HeartbeatInterval, ct);
@@ -170,11 +180,11 @@ internal sealed class HostAgentWorker(
         }
     }
 
-    private HostMembership? GiveUp(string reason)
+    private HostMembership? GiveUp(string reason, int exitCode = 2)
     {
-        logger.LogError("Host agent stops: {Reason}", reason);
+        logger.Log(exitCode == 0 ? LogLevel.Warning : LogLevel.Error, "Host agent stops: {Reason}", reason);
         status.Stopped(reason);
-        Environment.ExitCode = 2;
+        Environment.ExitCode = exitCode;
         return null;
     }
 

@@ -1,3 +1,5 @@
+using Portal.ServiceDefaults;
+
 namespace Portal.HostGuardian;
 
 /// <summary>
@@ -13,14 +15,22 @@ public sealed class GuardianProgram
 
     public static async Task Main(string[] args)
     {
+        if (await HealthProbe.HandledAsync(args))
+        {
+            return;
+        }
+
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults();
         builder.AddHostGuardianService();
+        builder.AddHostGuardianReadiness();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
         app.MapHostGuardianService();
-        await app.RunAsync();
+        app.MapHealthEndpoints();
+        await app.RunWithPortGuardAsync();
     }
 }

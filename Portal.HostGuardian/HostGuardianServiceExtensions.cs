@@ -57,6 +57,8 @@ public static class HostGuardianServiceExtensions
         services.AddScoped<AttestationService>();
         services.AddScoped<KeyReleaseService>();
         services.AddScoped<HgsAdministration>();
+        services.AddSingleton<HgsMetrics>();
+        services.AddSingleton<VerdictChanges>();
         return builder;
     }
 

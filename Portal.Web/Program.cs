@@ -15,8 +15,18 @@ using Portal.Web.Features.VirtualMachines;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.ChangeFeed;
 using Portal.Web.Infrastructure.OpenApi;
+using Portal.Web.Infrastructure.Operations;
+using Portal.ServiceDefaults;
+
+if (await HealthProbe.HandledAsync(args))
+{
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(MigrateCommand.WithoutSwitch(args));
+
+builder.AddServiceDefaults();
+builder.AddPortalOperations();
 
 builder.AddPortalOptions();
 builder.AddPortalData(builder.GetDataFolder());
@@ -47,6 +57,7 @@ if (MigrateCommand.IsRequested(args))
 app.UsePortalPipeline();
 
 app.MapPortalHealth();
+app.MapLivenessAndReadiness();
 app.MapPortalOpenApi();
 app.MapAccountEndpoints();
 app.MapApiTokenEndpoints();
@@ -61,6 +72,6 @@ app.MapTemplateLibraryApi();
 app.MapAuditEndpoints();
 app.MapPortalUi();
 
-app.Run();
+await app.RunWithPortGuardAsync();
 
 public partial class Program;

@@ -84,18 +84,24 @@ public sealed class HostHealthService : IHostHealth
             }
         }
 
+        AttestationOutcome? previous;
         lock (_lock)
         {
+            previous = _current;
             _current = outcome;
         }
 
+        // Logged when the result changes; a renewal or a retry with the same result is not news.
+        var changed = previous is null || previous.Status != outcome.Status || previous.SubStatus != outcome.SubStatus;
         if (outcome.Status == AttestationStatus.Passed)
         {
-            _logger.LogInformation("Host {HostName} passed attestation; health certificate valid until {ValidUntil}", _options.HostName, outcome.ValidUntil);
+            _logger.Log(changed ? LogLevel.Information : LogLevel.Debug,
+                "Host {HostName} passed attestation; health certificate valid until {ValidUntil}", _options.HostName, outcome.ValidUntil);
         }
         else
         {
-            _logger.LogWarning("Host {HostName} is not healthy: {Status} {SubStatus} — {Reason}", _options.HostName, outcome.Status, outcome.SubStatus, outcome.Reason);
+            _logger.Log(changed ? LogLevel.Warning : LogLevel.Debug,
+                "Host {HostName} is not healthy: {Status} {SubStatus} — {Reason}", _options.HostName, outcome.Status, outcome.SubStatus, outcome.Reason);
         }
 
         Changed?.Invoke(outcome);
@@ -125,7 +131,8 @@ public sealed class HostHealthService : IHostHealth
         catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException
                                    || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            _logger.LogWarning("HGS could not be reached for attestation: {Error}", e.Message);
+            _logger.Log(Current?.Status == AttestationStatus.TransientError ? LogLevel.Debug : LogLevel.Warning,
+                "HGS could not be reached for attestation: {Error}", e.Message);
             return AttestationOutcome.Failed(AttestationStatus.TransientError, AttestationSubStatus.None, $"HGS could not be reached or failed: {e.Message}");
         }
     }

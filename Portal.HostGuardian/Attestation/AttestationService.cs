@@ -15,7 +15,8 @@ namespace Portal.HostGuardian.Attestation;
 /// a pass issues a health certificate bound to the transport key the evidence signed.
 /// </summary>
 public sealed class AttestationService(
-    HgsDbContext db, NonceStore nonces, HgsKeys keys, HostGroupCredentials groups, TimeProvider time, ILogger<AttestationService> logger)
+    HgsDbContext db, NonceStore nonces, HgsKeys keys, HostGroupCredentials groups, TimeProvider time, ILogger<AttestationService> logger,
+    HgsMetrics metrics, VerdictChanges changes)
 {
     /// <summary>Shape problems of a request by field (answered 400 as a validation problem), or null when it can be judged.</summary>
     public static Dictionary<string, string[]>? Validate(AttestationRequest request)
@@ -101,7 +102,9 @@ public sealed class AttestationService(
         });
         await db.SaveChangesAsync(cancellationToken);
 
-        logger.LogInformation(
+        metrics.Attested(request.Mode, verdict.Status, verdict.SubStatus);
+        logger.Log(
+            changes.Changed(hostName, verdict.Status, verdict.SubStatus) ? LogLevel.Information : LogLevel.Debug,
             "Attestation of {HostName} in mode {Mode}: {Status} {SubStatus} (certificate {CertificateSerial})",
             LogValue.Safe(hostName), request.Mode, verdict.Status, verdict.SubStatus, certificate?.Serial);
 

@@ -18,7 +18,8 @@ namespace Portal.HostGuardian.KeyRelease;
 /// HGS's key protection: releases a VM key (or a shielding data file's content key) to a healthy host only, re-wrapped
 /// for the transport key its health certificate is bound to. Each check that fails refuses; every attempt is audited.
 /// </summary>
-public sealed class KeyReleaseService(HgsDbContext db, HgsKeys keys, IOptions<HgsOptions> options, TimeProvider time, ILogger<KeyReleaseService> logger)
+public sealed class KeyReleaseService(HgsDbContext db, HgsKeys keys, IOptions<HgsOptions> options, TimeProvider time, ILogger<KeyReleaseService> logger,
+    HgsMetrics metrics)
 {
     public async Task<KeyReleaseResult> ReleaseAsync(KeyReleaseRequest request, CancellationToken cancellationToken)
     {
@@ -34,6 +35,7 @@ public sealed class KeyReleaseService(HgsDbContext db, HgsKeys keys, IOptions<Hg
             Detail = result.Reason,
         });
         await db.SaveChangesAsync(cancellationToken);
+        metrics.KeyRelease(result.Refusal);
         if (result.Refusal is { } refusal)
         {
             logger.LogWarning("Key release for {Subject} to {HostName} refused: {Refusal}", LogValue.Safe(subject), LogValue.Safe(hostName), refusal);

@@ -5,7 +5,7 @@ namespace Portal.Web.Infrastructure;
 /// <summary>
 /// Response headers every answer carries: no MIME sniffing, no referrer beyond the portal, no framing by other sites.
 /// HTML pages get a Content-Security-Policy that allows only the portal's own scripts plus the import map carrying
-/// this request's nonce (see docs/decisions/0006-content-security-policy.md for what it allows and why).
+/// this request's nonce (see docs/decisions/0007-content-security-policy.md for what it allows and why).
 /// </summary>
 public static class SecurityHeaders
 {

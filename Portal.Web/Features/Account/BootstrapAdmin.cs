@@ -5,12 +5,13 @@ using Portal.Core.Auditing;
 using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Operations;
 
 namespace Portal.Web.Features.Account;
 
 /// <summary>
 /// Creates the ProviderAdmin role and, on a database without any admin, the first provider admin from
-/// configuration. Without a configured password a strong one is generated and shown once on the console.
+/// configuration. Without a configured password a strong one is generated and shown once in the first-start banner.
 /// </summary>
 internal sealed class BootstrapAdmin(
     UserManager<PortalUser> users,
@@ -18,6 +19,7 @@ internal sealed class BootstrapAdmin(
     PortalDbContext db,
     IOptions<PortalOptions> options,
     TimeProvider time,
+    FirstStartBanner banner,
     ILogger<BootstrapAdmin> logger)
 {
     public async Task EnsureAsync(CancellationToken ct)
@@ -59,15 +61,11 @@ internal sealed class BootstrapAdmin(
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Created the first provider admin {Email}", admin.Email);
 
-        if (generated)
-        {
-            // Deliberately the console, not the logger: the password must not reach log sinks.
-            Console.WriteLine();
-            Console.WriteLine("  First provider admin created. This password is shown once:");
-            Console.WriteLine($"    email:    {admin.Email}");
-            Console.WriteLine($"    password: {password}");
-            Console.WriteLine();
-        }
+        // The banner goes to the console, never the logger: the password must not reach log sinks.
+        banner.Add(
+            generated ? "First provider admin created. This password is shown once:" : "First provider admin created:",
+            $"email:    {admin.Email}",
+            generated ? $"password: {password}" : "password: as configured (Portal:Bootstrap:AdminPassword)");
     }
 
     private static string GeneratePassword()

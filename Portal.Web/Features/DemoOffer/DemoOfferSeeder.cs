@@ -9,6 +9,7 @@ using Portal.Web.Features.Plans;
 using Portal.Web.Features.ShieldingData;
 using Portal.Web.Features.TemplateLibrary;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Operations;
 
 namespace Portal.Web.Features.DemoOffer;
 
@@ -25,6 +26,7 @@ internal sealed class DemoOfferSeeder(
     IOptions<PortalOptions> portal,
     DemoOfferFolder folder,
     TimeProvider time,
+    FirstStartBanner banner,
     ILogger<DemoOfferSeeder> logger) : IHostedService
 {
     public const string TemplateName = "Demo Linux (shielded)";
@@ -55,14 +57,13 @@ internal sealed class DemoOfferSeeder(
         var seeded = await SeedAsync(services, dbFactory, cancellationToken);
         logger.LogInformation("Seeded the demo offer: plan {PlanId}, template {TemplateId}, size {SizeId}", seeded.PlanId, seeded.TemplateId, seeded.SizeId);
 
-        Console.WriteLine();
-        Console.WriteLine("  A ready offer was seeded (turn off with Portal:SeedDemoOffer=false):");
-        Console.WriteLine($"    template: {TemplateName}, generation 2, signed for shielding (catalog \"{CatalogName}\" 1.0.0.0)");
-        Console.WriteLine($"              disk {TemplateDiskHash.Short(seeded.DiskSha384)}… ({DemoDisk.Length / (1024 * 1024)} MiB) in the template library");
-        Console.WriteLine($"    size:     {SizeName} (2 vCPU, 4 GiB, 40 GiB)");
-        Console.WriteLine($"    plan:     {PlanName}, public, shielded VMs allowed");
-        Console.WriteLine($"    signing key: {ProviderSigningKey.PathIn(folder.DataFolder)} (in the data folder, not the database)");
-        Console.WriteLine();
+        banner.Add(
+            "A ready offer was seeded (turn off with Portal:SeedDemoOffer=false):",
+            $"template: {TemplateName}, generation 2, signed for shielding (catalog \"{CatalogName}\" 1.0.0.0)",
+            $"          disk {TemplateDiskHash.Short(seeded.DiskSha384)}… ({DemoDisk.Length / (1024 * 1024)} MiB) in the template library",
+            $"size:     {SizeName} (2 vCPU, 4 GiB, 40 GiB)",
+            $"plan:     {PlanName}, public, shielded VMs allowed",
+            $"signing key: {ProviderSigningKey.PathIn(folder.DataFolder)} (in the data folder, not the database)");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

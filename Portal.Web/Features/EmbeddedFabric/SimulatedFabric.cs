@@ -12,6 +12,7 @@ using Portal.HostAgent.Attestation;
 using Portal.HostAgent.Fabric;
 using Portal.Web.Features.Fabric;
 using Portal.Web.Features.FabricAgents;
+using Portal.Web.Infrastructure.Operations;
 
 namespace Portal.Web.Features.EmbeddedFabric;
 
@@ -34,6 +35,7 @@ internal sealed class SimulatedFabric(
     IServiceScopeFactory scopes,
     IHttpClientFactory http,
     ILoggerFactory loggers,
+    FirstStartBanner banner,
     ILogger<SimulatedFabric> logger) : BackgroundService
 {
     public const string HostNamePrefix = "sim-host-";
@@ -43,6 +45,20 @@ internal sealed class SimulatedFabric(
     private bool _stopping;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var startUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        banner.WaitFor(startUp.Task);
+        try
+        {
+            await StartHostsAsync(stoppingToken);
+        }
+        finally
+        {
+            startUp.TrySetResult();
+        }
+    }
+
+    private async Task StartHostsAsync(CancellationToken stoppingToken)
     {
         if (settings.Count == 0 || !await StartedAsync(stoppingToken))
         {

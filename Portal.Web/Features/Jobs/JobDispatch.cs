@@ -26,7 +26,8 @@ public sealed class JobDispatch(
     HostWakeups wakeups,
     IChangeFeed changes,
     TimeProvider time,
-    ILogger<JobDispatch> logger)
+    ILogger<JobDispatch> logger,
+    JobMetrics metrics)
 {
     /// <summary>The oldest job placed on the host, waiting up to <paramref name="wait"/> for one; null when none came.</summary>
     public async Task<JobAssignment?> ClaimAsync(Guid hostId, TimeSpan wait, CancellationToken ct)
@@ -162,6 +163,7 @@ public sealed class JobDispatch(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Job {JobId} ({JobType}) on host {HostId} is now {JobState}", job.Id, job.Type, hostId, job.State);
+        metrics.Entered(job);
         await changes.PublishAsync(new PortalChange(ChangeKind.Job, job.Id, job.TenantId), ct);
         await changes.PublishAsync(new PortalChange(ChangeKind.VirtualMachine, vm.Id, vm.TenantId), ct);
     }
@@ -169,11 +171,14 @@ public sealed class JobDispatch(
     private async Task<JobAssignment?> TryClaimAsync(Guid hostId, TimeSpan lease, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var job = await db.ClaimNextAsync(hostId, lease, time.GetUtcNow(), ct);
+        var now = time.GetUtcNow();
+        var job = await db.ClaimNextAsync(hostId, lease, now, ct);
         if (job is null)
         {
             return null;
         }
+
+        metrics.Claimed(job, now);
 
         var vm = await db.VirtualMachines.AsNoTracking().SingleAsync(v => v.Id == job.VmId, ct);
         var template = job.Type == JobType.Create

@@ -13,6 +13,7 @@ public static class JobsSetup
         builder.Services.AddSingleton<JobPlacement>();
         builder.Services.AddSingleton<JobReaper>();
         builder.Services.AddSingleton<JobDispatch>();
+        builder.Services.AddSingleton<JobMetrics>();
         builder.Services.AddSingleton<JobService>();
         builder.Services.AddSingleton<JobAdministration>();
         builder.Services.AddHostedService<FabricController>();
