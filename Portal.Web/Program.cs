@@ -57,7 +57,6 @@ if (MigrateCommand.IsRequested(args))
 app.UsePortalPipeline();
 
 app.MapPortalHealth();
-app.MapLivenessAndReadiness();
 app.MapPortalOpenApi();
 app.MapAccountEndpoints();
 app.MapApiTokenEndpoints();

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Portal.Web.Infrastructure.Idempotency;
+using Portal.ServiceDefaults;
 using System.Text.Json.Serialization;
 using Portal.Web.Infrastructure.OpenApi;
 
@@ -27,10 +27,10 @@ public static class ApiSetup
         return builder;
     }
 
+    /// <summary><c>/healthz</c> with every check, <c>/healthz/live</c> and <c>/healthz/ready</c>.</summary>
     public static WebApplication MapPortalHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync })
-            .AllowAnonymous();
+        app.MapHealthEndpoints();
         return app;
     }
 }

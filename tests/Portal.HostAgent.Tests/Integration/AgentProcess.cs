@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Portal.Testing;
 
 namespace Portal.HostAgent.Tests.Integration;
 
@@ -16,26 +17,8 @@ public sealed class AgentProcess : IAsyncDisposable
 
     private AgentProcess(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
+        var start = BuiltProgram.StartInfo(dll, arguments,
+            environment.Prepend(KeyValuePair.Create("Logging__Console__FormatterName", "simple")));
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);

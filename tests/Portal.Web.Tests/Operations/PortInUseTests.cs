@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Portal.Testing;
 
 namespace Portal.Web.Tests.Operations;
 
@@ -52,26 +53,8 @@ public sealed class PortInUseTests : IDisposable
 
     private static async Task<(int ExitCode, List<string> Lines)> RunAsync(string dll, string[] arguments, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
+        var start = BuiltProgram.StartInfo(dll, arguments,
+            environment.Prepend(KeyValuePair.Create("ASPNETCORE_ENVIRONMENT", "Development")));
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
