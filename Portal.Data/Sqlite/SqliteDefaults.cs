@@ -1,3 +1,4 @@
+using Portal.Core.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Portal.Data.Sqlite;

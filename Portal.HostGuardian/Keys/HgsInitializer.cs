@@ -1,6 +1,8 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Core.Attestation.Evidence;
+using Portal.Core.Common;
 using Portal.HostGuardian.Options;
 using Portal.HostGuardian.Store;
 
@@ -15,6 +17,7 @@ internal sealed class HgsInitializer(
         Directory.CreateDirectory(options.Value.DataFolder);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HgsDbContext>();
+        EnsurePrivateStore(db);
         await db.Database.MigrateAsync(cancellationToken);
         await keys.LoadAsync(db, cancellationToken);
 
@@ -30,4 +33,15 @@ internal sealed class HgsInitializer(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // The store holds sealed keys and the audit trail: readable by HGS's own user only. Created (or tightened) before
+    // SQLite opens it, which would otherwise follow the umask; SQLite gives its WAL and journal the same mode.
+    private static void EnsurePrivateStore(HgsDbContext db)
+    {
+        var source = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+        if (!string.IsNullOrEmpty(source) && source != ":memory:" && !source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            PrivateFiles.EnsureOwnerOnly(Path.GetFullPath(source));
+        }
+    }
 }

@@ -81,6 +81,20 @@ public sealed class StartupAndStoreTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Store_OnDisk_IsReadableByHgsUserOnly()
+    {
+        using var hgs = new HgsTestHost();
+        using var response = await hgs.CreateClient().GetAsync(HgsRoutes.Guardian);
+        response.EnsureSuccessStatusCode();
+
+        var files = Directory.GetFiles(hgs.DataFolder);
+
+        Assert.Contains(Path.Combine(hgs.DataFolder, "hgs.db"), files);
+        Assert.All(files, file => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file)));
+    }
+
+    [Fact]
     public async Task Store_OnDisk_DoesNotHoldTheGuardianPrivateKeysInClear()
     {
         using var hgs = new HgsTestHost();

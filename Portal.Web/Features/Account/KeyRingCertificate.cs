@@ -1,6 +1,6 @@
+using Portal.Core.Common;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Portal.Data;
 
 namespace Portal.Web.Features.Account;
 

@@ -1,5 +1,5 @@
+using Portal.Core.Common;
 using Portal.Core.Shielding.Guardians;
-using Portal.Data;
 
 namespace Portal.Web.Features.DemoOffer;
 

@@ -1,8 +1,8 @@
-namespace Portal.Data;
+namespace Portal.Core.Common;
 
 /// <summary>
-/// Files that only the portal's own user may read (0600 on Unix): the embedded database and the keys the portal
-/// generates. A backup tool or another local account must not be able to copy them.
+/// Files that only the service's own user may read (0600 on Unix): embedded databases and the keys the services
+/// generate. A backup tool or another local account must not be able to copy them.
 /// </summary>
 public static class PrivateFiles
 {
