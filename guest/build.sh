@@ -71,6 +71,9 @@ for p in "${packages[@]}"; do
     (cd "$cache" && apt-get download "$p=$v" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
   fi
 done
+for p in "${packages[@]}"; do
+  ls "$cache/${p}_"*_amd64.deb >/dev/null 2>&1 || { echo "build.sh: apt-get download $p failed" >&2; exit 1; }
+done
 kernel_deb="$(ls "$cache/${kernel_pkg}_"*_amd64.deb)"
 busybox_deb="$(ls "$cache/busybox-static_"*_amd64.deb)"
 
