@@ -36,7 +36,8 @@ public static class FabricAdminEndpoints
         group.MapPost("/join-tokens", CreateJoinTokenAsync)
             .WithName("AdminCreateJoinToken").WithSummary("Issue a one-time join token for a new host (shown once), with the agent's command line.")
             .ProducesValidationProblem()
-            .WithIdempotency();
+            .WithIdempotency()
+            .NoStore();
         group.MapGet("/join-tokens/{id}", GetJoinTokenAsync)
             .WithName("AdminGetJoinToken").WithSummary("One join token: its host name, expiry and whether it was used (never its secret).")
             .ProducesProblem(StatusCodes.Status404NotFound);

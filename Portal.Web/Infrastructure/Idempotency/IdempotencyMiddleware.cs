@@ -75,11 +75,13 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencySto
             var status = http.Response.StatusCode;
             if (status is >= 200 and < 300 && captured.Length <= MaxStoredBody)
             {
+                // A response holding a secret (a token shown once) is never stored: a replay gets its Location only.
+                var secret = HoldsSecret(http);
                 // Not the request's token: the response must be kept even when the client has gone away.
                 await store.CompleteAsync(recordId, status, http.Response.Headers.Location.ToString() is { Length: > 0 } location
                         ? location
                         : null,
-                    http.Response.ContentType, captured.ToArray(), CancellationToken.None);
+                    secret ? null : http.Response.ContentType, secret ? [] : captured.ToArray(), CancellationToken.None);
                 stored = true;
             }
         }
@@ -98,6 +100,19 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencySto
 
     private static async Task ReplayAsync(HttpContext http, IdempotencyRecord record)
     {
+        if (HoldsSecret(http))
+        {
+            if (record.Location is not null)
+            {
+                http.Response.Headers.Location = record.Location;
+            }
+
+            await WriteProblemAsync(http, StatusCodes.Status409Conflict, "Already created",
+                "This Idempotency-Key already created the resource at Location; its secret was shown once and is not kept. "
+                + "Revoke it if the secret was lost, and create another.");
+            return;
+        }
+
         http.Response.StatusCode = record.StatusCode!.Value;
         http.Response.Headers[IdempotencyMetadata.ReplayedHeaderName] = "true";
         if (record.Location is not null)
@@ -115,6 +130,8 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencySto
             await http.Response.Body.WriteAsync(body, http.RequestAborted);
         }
     }
+
+    private static bool HoldsSecret(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<NoStoreAttribute>() is not null;
 
     /// <summary>
     /// Method, path, content type and body. A multipart boundary is random per request, so it is left out: a retry

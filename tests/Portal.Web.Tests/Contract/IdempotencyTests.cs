@@ -37,7 +37,7 @@ public sealed class IdempotencyTests(PortalWebFactory factory) : IClassFixture<P
         Assert.Equal(1, await factory.WithDbAsync(db => db.Subscriptions.CountAsync(s => s.TenantId == tenantId)));
     }
 
-    public static TheoryData<string> Creates => ["size", "plan", "token", "join-token", "shielding-data"];
+    public static TheoryData<string> Creates => ["size", "plan", "shielding-data"];
 
     [Theory]
     [MemberData(nameof(Creates))]
@@ -51,8 +51,6 @@ public sealed class IdempotencyTests(PortalWebFactory factory) : IClassFixture<P
         {
             "size" => key => api.Admin.SendAsync(HttpMethod.Post, "/api/admin/v1/hardware-profiles", new HardwareProfileRequest(name, 2, 4, 40, null), key),
             "plan" => key => api.Admin.SendAsync(HttpMethod.Post, "/api/admin/v1/plans", new PlanRequest(name, null, null, false, null, null, [], []), key),
-            "token" => key => tenant.SendAsync(HttpMethod.Post, "/api/v1/tokens", new CreateApiTokenRequest(name), key),
-            "join-token" => key => api.Admin.SendAsync(HttpMethod.Post, "/api/admin/v1/fabric/join-tokens", new CreateJoinTokenRequest(2), key),
             // A new form each time: its multipart boundary differs, the request does not.
             _ => key => tenant.SendAsync(HttpMethod.Post, "/api/v1/shielding-data", ShieldingFiles.Form(pdk, name), key),
         };
@@ -65,16 +63,44 @@ public sealed class IdempotencyTests(PortalWebFactory factory) : IClassFixture<P
         Assert.True(second.StatusCode == HttpStatusCode.Created, await second.Content.ReadAsStringAsync());
         Assert.Equal(await first.IdAsync(), await second.IdAsync());
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        // The same values under a new key are a new request: here refused as a duplicate name, so nothing was made twice before.
         var third = await send(Guid.NewGuid().ToString());
-        if (create is "join-token")
+        await third.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    public static TheoryData<string> SecretCreates => ["token", "join-token"];
+
+    [Theory]
+    [MemberData(nameof(SecretCreates))]
+    public async Task SecretCreate_SameKeyTwice_CreatesOnce_KeepsNoSecret_AndTheReplayPointsAtIt(string create)
+    {
+        var api = await OffersApi.SignInAsync(factory);
+        var tenant = await ContractRequests.TenantAsync(factory);
+        var name = OffersApi.Unique("Same");
+        Func<string, Task<HttpResponseMessage>> send = create switch
         {
-            Assert.NotEqual(await first.IdAsync(), await third.IdAsync());
-        }
-        else
-        {
-            // The same values under a new key are a new request: here refused as a duplicate name, so nothing was made twice before.
-            await third.AssertProblemAsync(HttpStatusCode.BadRequest);
-        }
+            "token" => key => tenant.SendAsync(HttpMethod.Post, "/api/v1/tokens", new CreateApiTokenRequest(name), key),
+            _ => key => api.Admin.SendAsync(HttpMethod.Post, "/api/admin/v1/fabric/join-tokens", new CreateJoinTokenRequest(2), key),
+        };
+        var key = Guid.NewGuid().ToString();
+
+        var first = await send(key);
+        var firstBody = await first.Content.ReadAsStringAsync();
+        var second = await send(key);
+
+        Assert.True(first.StatusCode == HttpStatusCode.Created, firstBody);
+        var problem = await second.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("shown once", problem.GetProperty("detail").GetString());
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        var replayed = await second.Content.ReadAsStringAsync();
+        var secrets = System.Text.Json.JsonDocument.Parse(firstBody).RootElement.EnumerateObject()
+            .Where(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String && p.Value.GetString()!.Contains('_'))
+            .Select(p => p.Value.GetString()!).ToList();
+        Assert.NotEmpty(secrets);
+        Assert.All(secrets, secret => Assert.DoesNotContain(secret, replayed, StringComparison.Ordinal));
+        var stored = await factory.WithDbAsync(db => db.IdempotencyRecords.SingleAsync(r => r.Key == key));
+        Assert.True(stored.Body is null or { Length: 0 }, "a response holding a secret was stored");
+        Assert.Equal("no-store", first.Headers.CacheControl?.ToString());
     }
 
     [Fact]
