@@ -1,3 +1,4 @@
+using Portal.Web.Infrastructure.Paging;
 using Microsoft.AspNetCore.Components;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
@@ -82,7 +83,7 @@ public partial class AdminJobsPage
     public void Dispose() => _live?.Dispose();
 
     private async Task LoadAsync() =>
-        _jobs = await Jobs.ListAsync(new JobAdministration.Filter(_state, _hostId, _tenantId), CancellationToken.None);
+        _jobs = (await Jobs.ListAsync(new JobAdministration.Filter(_state, _hostId, _tenantId), ListQuery.First(100), CancellationToken.None)).Items;
 
     private async Task ReloadAsync()
     {

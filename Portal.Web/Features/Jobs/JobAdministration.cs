@@ -12,15 +12,7 @@ namespace Portal.Web.Features.Jobs;
 /// <summary>The provider's view of every job: filter, restart a failed one, cancel a queued one.</summary>
 public sealed class JobAdministration(IDbContextFactory<PortalDbContext> dbFactory, IChangeFeed changes, TimeProvider time)
 {
-    public sealed record Filter(JobState? State = null, Guid? HostId = null, Guid? TenantId = null, int Take = 100);
-
-    public async Task<IReadOnlyList<AdminJobDto>> ListAsync(Filter filter, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var jobs = await Filtered(db, filter).OrderByDescending(j => j.CreatedAt).Take(Math.Clamp(filter.Take, 1, 500)).ToListAsync(ct);
-        return await ToDtosAsync(db, jobs, ct);
-    }
+    public sealed record Filter(JobState? State = null, Guid? HostId = null, Guid? TenantId = null);
 
     public async Task<Page<AdminJobDto>> ListAsync(Filter filter, ListQuery list, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Portal.Web.Infrastructure.Paging;
 using Microsoft.AspNetCore.Components;
 using Portal.Core.VirtualMachines;
 using Portal.Web.Features.Fabric;
@@ -58,7 +59,7 @@ public partial class AdminVmsPage
     public void Dispose() => _live?.Dispose();
 
     private async Task LoadAsync() =>
-        _vms = await Vms.ListAsync(new VmAdministration.Filter(_tenantId, _hostId, _state), CancellationToken.None);
+        _vms = (await Vms.ListAsync(new VmAdministration.Filter(_tenantId, _hostId, _state), ListQuery.First(200), CancellationToken.None)).Items;
 
     private async Task ReloadAsync()
     {

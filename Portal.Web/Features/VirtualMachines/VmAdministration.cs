@@ -8,15 +8,7 @@ namespace Portal.Web.Features.VirtualMachines;
 /// <summary>Every tenant's VMs for the provider: metadata only (tenant, subscription, host, state), never a secret.</summary>
 public sealed class VmAdministration(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    public sealed record Filter(Guid? TenantId = null, Guid? HostId = null, VmState? State = null, int Take = 200);
-
-    public async Task<IReadOnlyList<AdminVmDto>> ListAsync(Filter filter, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var vms = await Filtered(db, filter).OrderBy(v => v.Name).Take(Math.Clamp(filter.Take, 1, 1000)).ToListAsync(ct);
-        return await ToDtosAsync(db, vms, ct);
-    }
+    public sealed record Filter(Guid? TenantId = null, Guid? HostId = null, VmState? State = null);
 
     public async Task<Page<AdminVmDto>> ListAsync(Filter filter, ListQuery list, CancellationToken ct)
     {

@@ -61,23 +61,26 @@ public sealed class FakeHost : IAsyncDisposable
         Client.Dispose();
     }
 
+    // A heartbeat cadence, as an agent keeps one; nothing waits on it.
     private async Task BeatUntilStoppedAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        using var cadence = new PeriodicTimer(TimeSpan.FromMilliseconds(300));
+        try
         {
-            try
+            while (await cadence.WaitForNextTickAsync(_stop.Token))
             {
-                await Task.Delay(300, _stop.Token);
-                await BeatAsync(_stop.Token);
+                try
+                {
+                    await BeatAsync(_stop.Token);
+                }
+                catch (HttpRequestException)
+                {
+                    // The next beat tries again, as an agent would.
+                }
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                // The next beat tries again, as an agent would.
-            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
