@@ -18,6 +18,9 @@ public enum JobStepKind
     ShutDownVm,
     TurnOffVm,
     DeleteVm,
+
+    /// <summary>First boot: the guest receives its specialisation over a host-local channel and applies it.</summary>
+    SpecializeGuest,
 }
 
 public static class JobStepKinds
@@ -30,10 +33,11 @@ public static class JobStepKinds
         JobStepKind.Attest => "Attest the host",
         JobStepKind.OpenShieldingData => "Open the shielding data",
         JobStepKind.CreateKeyProtector => "Create the VM key and key protector",
-        JobStepKind.Specialize => "Specialise the VM",
+        JobStepKind.Specialize => "Prepare the specialisation",
         JobStepKind.WriteDisk => "Write the encrypted disk",
         JobStepKind.ReleaseKeyProtector => "Release the key protector",
         JobStepKind.StartVm => "Start the VM",
+        JobStepKind.SpecializeGuest => "Specialise the guest",
         JobStepKind.ShutDownVm => "Shut down the VM",
         JobStepKind.TurnOffVm => "Turn off the VM",
         JobStepKind.DeleteVm => "Delete the VM",

@@ -31,6 +31,9 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
     private readonly string _root;
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, VmInfo> _vms = [];
+
+    // A running VM's key, as a real hypervisor holds it in memory while the VM runs; dropped when it stops.
+    private readonly Dictionary<Guid, byte[]> _runningKeys = [];
     private readonly SemaphoreSlim _save = new(1, 1);
 
     public SimulatedHypervisorDriver(
@@ -47,6 +50,8 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
         Directory.CreateDirectory(_root);
         Load();
     }
+
+    public HypervisorInfo Info { get; } = new("Simulated", "none");
 
     public HostResources Capacity { get; }
 
@@ -77,10 +82,11 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
         }
     }
 
-    public async Task<VmInfo> CreateAsync(VmDefinition definition, Stream diskContent, ReadOnlyMemory<byte> vmKey, CancellationToken ct)
+    public async Task<VmInfo> CreateAsync(
+        VmDefinition definition, string templateDiskPath, string templateSha384, ReadOnlyMemory<byte> vmKey, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        ArgumentNullException.ThrowIfNull(diskContent);
+        ArgumentException.ThrowIfNullOrEmpty(templateDiskPath);
         if (vmKey.Length != VmDiskCipher.KeySize)
         {
             throw new HypervisorException(HypervisorError.WrongKey, $"A VM key is {VmDiskCipher.KeySize} bytes.");
@@ -111,9 +117,18 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
             Directory.CreateDirectory(folder);
             await Task.Delay(_options.CreateDelay, _time, ct);
             var diskPath = Path.Combine(folder, DiskFile);
+            await using (var template = new FileStream(templateDiskPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
+            await using (var hashed = new HashingReadStream(template))
             await using (var disk = new FileStream(diskPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
             {
-                await VmDiskCipher.EncryptAsync(diskContent, disk, vmKey, _options.DiskChunkSize, ct);
+                await VmDiskCipher.EncryptAsync(hashed, disk, vmKey, _options.DiskChunkSize, ct);
+
+                // The file was verified before; what counts is that the bytes written are still those bytes.
+                if (!string.Equals(hashed.Sha384, templateSha384, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new HypervisorException(HypervisorError.TemplateChanged,
+                        "The template disk changed on this host while the VM's disk was written; the VM was not created.");
+                }
             }
 
             await SaveAsync(vm, ct);
@@ -135,7 +150,7 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
 
     public async Task<VmInfo> StartAsync(Guid vmId, ReadOnlyMemory<byte> vmKey, CancellationToken ct)
     {
-        await MoveAsync(vmId, VmPowerState.Starting, ct, VmPowerState.Off);
+        await MoveAsync(vmId, VmPowerState.Starting, ct, VmPowerState.Off, VmPowerState.Crashed);
         await Task.Delay(_options.StartDelay, _time, ct);
         try
         {
@@ -148,7 +163,65 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
             throw;
         }
 
+        lock (_lock)
+        {
+            _runningKeys[vmId] = vmKey.ToArray();
+        }
+
         return await MoveAsync(vmId, VmPowerState.Running, ct, VmPowerState.Starting);
+    }
+
+    /// <summary>The simulated guest reads the archive and keeps it at the end of its (encrypted) disk, as a real guest writes it to its own.</summary>
+    public async Task<GuestSpecializationResult> SpecializeAsync(Guid vmId, ReadOnlyMemory<byte> archive, IProgress<string> progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var vm = Find(vmId) ?? throw new HypervisorException(HypervisorError.NotFound, $"VM {vmId} is not on this host.");
+        byte[] key;
+        lock (_lock)
+        {
+            key = vm.State == VmPowerState.Running && _runningKeys.TryGetValue(vmId, out var running)
+                ? (byte[])running.Clone()
+                : throw new HypervisorException(HypervisorError.InvalidState, $"VM '{vm.Name}' is {vm.State}; only a running guest specialises itself.");
+        }
+
+        try
+        {
+            IReadOnlyDictionary<string, byte[]> entries;
+            try
+            {
+                entries = GuestSpecialization.Read(archive);
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException)
+            {
+                throw new HypervisorException(HypervisorError.GuestFailed, $"The guest refused its specialisation: {e.Message}", e);
+            }
+
+            var name = System.Text.Encoding.UTF8.GetString(entries[GuestSpecialization.ComputerNameEntry]);
+            progress.Report($"The guest received its specialisation ({entries.Count} items).");
+            using var plain = new MemoryStream();
+            await ReadDiskAsync(vmId, key, plain, ct);
+            GuestSpecialization.AppendToDisk(plain, archive.Span);
+            plain.Position = 0;
+            var path = Path.Combine(Folder(vmId), DiskFile);
+            await using (var disk = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await VmDiskCipher.EncryptAsync(plain, disk, key, _options.DiskChunkSize, ct);
+            }
+
+            CryptographicOperations.ZeroMemory(plain.GetBuffer());
+            File.Move(path + ".tmp", path, overwrite: true);
+            lock (_lock)
+            {
+                _vms[vmId] = Get(vmId) with { Specialized = true };
+            }
+
+            await SaveAsync(Get(vmId), ct);
+            return new GuestSpecializationResult(name, $"specialised as {name}");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
     }
 
     public async Task<VmInfo> ShutDownAsync(Guid vmId, CancellationToken ct)
@@ -161,12 +234,15 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
     public Task<VmInfo> TurnOffAsync(Guid vmId, CancellationToken ct) =>
         MoveAsync(vmId, VmPowerState.Off, ct, VmPowerState.Starting, VmPowerState.Running, VmPowerState.Stopping);
 
+    public Task<Stream> OpenConsoleAsync(Guid vmId, CancellationToken ct) =>
+        throw new HypervisorException(HypervisorError.NotSupported, "The simulated hypervisor has no serial console.");
+
     public Task DeleteAsync(Guid vmId, CancellationToken ct)
     {
         lock (_lock)
         {
             var vm = Get(vmId);
-            if (vm.State != VmPowerState.Off)
+            if (vm.State is not (VmPowerState.Off or VmPowerState.Crashed))
             {
                 throw new HypervisorException(HypervisorError.InvalidState, $"VM '{vm.Name}' is {vm.State}; turn it off before deleting it.");
             }
@@ -211,6 +287,10 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
 
             moved = vm with { State = next, StateChangedAt = _time.GetUtcNow() };
             _vms[vmId] = moved;
+            if (next is VmPowerState.Off or VmPowerState.Crashed && _runningKeys.Remove(vmId, out var key))
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
         }
 
         await SaveAsync(moved, ct);
@@ -265,7 +345,7 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
                 {
                     VmPowerState.Starting or VmPowerState.Running or VmPowerState.Stopping =>
                         vm with { State = VmPowerState.Off, StateChangedAt = _time.GetUtcNow() },
-                    VmPowerState.Off => vm,
+                    VmPowerState.Off or VmPowerState.Crashed => vm,
                 };
             }
             catch (JsonException e)

@@ -64,23 +64,27 @@ public sealed class JobExecutor(
             return JobRunOutcome.Failed;
         }
 
-        using var run = new JobRun(job, hypervisor.Find(job.Vm.Id) is not null);
+        using var run = new JobRun(job, hypervisor.Find(job.Vm.Id));
         foreach (var step in job.Steps)
         {
             await ReportAsync(job, step, JobStepState.Running, null, ct);
             StepResult result;
+            var progress = new StepProgress(portal, job, step, logger);
+            run.Progress = progress;
             try
             {
                 result = await steps.RunAsync(step, run, ct);
             }
             catch (Exception e) when (IsStepFailure(e, ct))
             {
+                await progress.DisposeAsync();
                 var (error, retryable) = Describe(job, step, e);
                 await ReportAsync(job, step, JobStepState.Failed, error.Message, ct);
                 await CompleteAsync(job, new JobCompletion(job.FencingToken, false, error, retryable), ct);
                 return JobRunOutcome.Failed;
             }
 
+            await progress.DisposeAsync();
             await ReportAsync(job, step, result.Skipped ? JobStepState.Skipped : JobStepState.Succeeded, result.Message, ct);
         }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Portal.Core.Fabric.Protocol;
 using Portal.Core.Shielding.DataFiles;
+using Portal.HostAgent.Hypervisor;
 
 namespace Portal.HostAgent.Jobs;
 
@@ -8,7 +9,7 @@ namespace Portal.HostAgent.Jobs;
 /// What one run of a job has gathered between its steps. The secrets (shielding payload, VM keys, specialisation) live
 /// here only as long as a step needs them and are zeroed when dropped or when the run ends, however it ends.
 /// </summary>
-public sealed class JobRun(JobAssignment assignment, bool vmExisted) : IDisposable
+public sealed class JobRun(JobAssignment assignment, VmInfo? existing) : IDisposable
 {
     private byte[]? _newVmKey;
     private byte[]? _startKey;
@@ -19,7 +20,13 @@ public sealed class JobRun(JobAssignment assignment, bool vmExisted) : IDisposab
     public VmSpec Vm => Assignment.Vm;
 
     /// <summary>The VM was already on this host when the run began: a replayed create builds nothing again.</summary>
-    public bool VmExisted { get; } = vmExisted;
+    public bool VmExisted { get; } = existing is not null;
+
+    /// <summary>The VM was already on this host and its guest applied its specialisation: nothing secret is needed again.</summary>
+    public bool GuestSpecialized { get; } = existing is { Specialized: true };
+
+    /// <summary>Where the running step reports its progress in words (never a secret).</summary>
+    public IProgress<string> Progress { get; set; } = new Progress<string>();
 
     public string? TemplateDiskPath { get; set; }
 
@@ -45,23 +52,18 @@ public sealed class JobRun(JobAssignment assignment, bool vmExisted) : IDisposab
         set => Replace(ref _startKey, value);
     }
 
+    /// <summary>The archive the guest specialises itself with, kept only until it has it.</summary>
     public byte[]? Specialization
     {
         get => _specialization;
         set => Replace(ref _specialization, value);
     }
 
-    /// <summary>Drops every secret gathered for writing the disk.</summary>
-    public void DropDiskSecrets()
+    public void Dispose()
     {
         NewVmKey = null;
         Specialization = null;
         Payload = null;
-    }
-
-    public void Dispose()
-    {
-        DropDiskSecrets();
         StartKey = null;
     }
 

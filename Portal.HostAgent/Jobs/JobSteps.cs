@@ -40,12 +40,15 @@ public sealed class JobSteps(
         JobStepKind.WriteDisk => WriteDiskAsync(run, ct),
         JobStepKind.ReleaseKeyProtector => ReleaseKeyProtectorAsync(run, ct),
         JobStepKind.StartVm => StartAsync(run, ct),
+        JobStepKind.SpecializeGuest => SpecializeGuestAsync(run, ct),
         JobStepKind.ShutDownVm => ShutDownAsync(run, ct),
         JobStepKind.TurnOffVm => TurnOffAsync(run, ct),
         JobStepKind.DeleteVm => DeleteAsync(run, ct),
     };
 
     private static StepResult AlreadyBuilt() => StepResult.Skip("The VM already exists on this host; it is not built again.");
+
+    private static StepResult AlreadySpecialized() => StepResult.Skip("The guest was specialised at its first boot; it is not specialised again.");
 
     private async Task<StepResult> FetchTemplateDiskAsync(JobRun run, CancellationToken ct)
     {
@@ -103,12 +106,14 @@ public sealed class JobSteps(
 
     private async Task<StepResult> OpenShieldingDataAsync(JobRun run, CancellationToken ct)
     {
-        if (run.VmExisted)
+        if (run.GuestSpecialized)
         {
-            return AlreadyBuilt();
+            return AlreadySpecialized();
         }
 
-        var file = run.ShieldingData ?? throw Fail("NoShieldingData", "The shielding data was not fetched.");
+        // A VM built by an earlier attempt but never specialised still needs its secrets for its first boot.
+        run.ShieldingData ??= ShieldingDataFile.Read(await portal.GetShieldingDataAsync(run.Assignment.JobId, run.Assignment.FencingToken, ct));
+        var file = run.ShieldingData;
         var contentKey = await keyRelease.ReleaseShieldingDataKeyAsync(file.ToArray(), ct);
         try
         {
@@ -147,20 +152,21 @@ public sealed class JobSteps(
 
     private static StepResult Specialize(JobRun run)
     {
-        if (run.VmExisted)
+        if (run.GuestSpecialized)
         {
-            return AlreadyBuilt();
+            return AlreadySpecialized();
         }
 
         var payload = run.Payload ?? throw Fail("NoShieldingData", "The shielding data was not opened.");
         var substitutions = Substitutions(run.Vm);
-        run.Specialization = SpecializationSection.Build(payload, substitutions);
+        run.Specialization = GuestSpecialization.Build(run.Vm.Name, payload, substitutions);
+        run.Payload = null;
         var used = payload.AnswerFile is null
             ? "no answer file"
             : AnswerFileSubstitutions.Find(payload.AnswerFile) is { Count: > 0 } found
                 ? $"answer file with {string.Join(", ", found.Where(substitutions.ContainsKey))} filled in"
                 : "answer file without substitution strings";
-        return StepResult.Done($"Prepared the VM's specialisation in memory ({used}); it is written only inside the encrypted disk.");
+        return StepResult.Done($"Prepared the VM's specialisation in memory ({used}); only the guest receives it, at its first boot.");
     }
 
     private async Task<StepResult> WriteDiskAsync(JobRun run, CancellationToken ct)
@@ -171,20 +177,12 @@ public sealed class JobSteps(
         }
 
         var path = run.TemplateDiskPath ?? throw Fail("NoTemplateDisk", "The template disk was not fetched.");
+        var sha384 = run.Vm.TemplateDisk?.Sha384 ?? throw Fail("NoTemplateDisk", "The job names no template disk to build the VM from.");
         var key = run.Vm.Shielded ? await ShieldedVmKeyAsync(run, ct) : regularKeys.Create(run.Vm.Id);
         try
         {
-            await using var template = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-            await using var content = new AppendedStream(template, run.Specialization ?? ReadOnlyMemory<byte>.Empty);
             var vm = run.Vm;
-            await hypervisor.CreateAsync(new VmDefinition(vm.Id, vm.Name, vm.Size, vm.Shielded), content, key, ct);
-
-            // The file was verified in an earlier step; what counts is that the bytes written are still those bytes.
-            if (!string.Equals(content.HeadSha384, vm.TemplateDisk?.Sha384, StringComparison.OrdinalIgnoreCase))
-            {
-                await hypervisor.DeleteAsync(vm.Id, CancellationToken.None);
-                throw Fail("TemplateDiskMismatch", "The template disk changed on this host while the VM's disk was written; the VM was removed.");
-            }
+            await hypervisor.CreateAsync(new VmDefinition(vm.Id, vm.Name, vm.Size, vm.Shielded), path, sha384, key, ct);
         }
         catch (Exception e) when (!run.Vm.Shielded && e is not HypervisorException { Error: HypervisorError.AlreadyExists })
         {
@@ -194,12 +192,12 @@ public sealed class JobSteps(
         finally
         {
             CryptographicOperations.ZeroMemory(key);
-            run.DropDiskSecrets();
+            run.NewVmKey = null;
         }
 
         return StepResult.Done(run.Vm.Shielded
-            ? "Wrote the VM's disk encrypted with its key; the key was then dropped, so every start asks HGS for it."
-            : "Wrote the VM's disk encrypted with its key, which this host keeps only wrapped for its TPM.");
+            ? "Wrote the VM's disk from the template, encrypted with its key; the key was then dropped, so every start asks HGS for it."
+            : "Wrote the VM's disk from the template, encrypted with its key, which this host keeps only wrapped for its TPM.");
     }
 
     /// <summary>The key made in this run, or — when the VM already had a key protector — the key HGS releases from it.</summary>
@@ -248,7 +246,31 @@ public sealed class JobSteps(
             run.StartKey = null;
         }
 
-        return StepResult.Done("The VM is running.");
+        var info = hypervisor.Info;
+        return StepResult.Done($"The VM is running ({info.Driver}, {info.Acceleration}); its guest booted.");
+    }
+
+    private async Task<StepResult> SpecializeGuestAsync(JobRun run, CancellationToken ct)
+    {
+        var vm = hypervisor.Find(run.Vm.Id) ?? throw NotHere();
+        if (vm.Specialized)
+        {
+            return AlreadySpecialized();
+        }
+
+        var archive = run.Specialization ?? (run.Vm.Shielded
+            ? throw Fail("NoShieldingData", "The specialisation was not prepared; a shielded VM is specialised only from its shielding data.")
+            : GuestSpecialization.Build(run.Vm.Name));
+        try
+        {
+            var result = await hypervisor.SpecializeAsync(vm.Id, archive, run.Progress, ct);
+            return StepResult.Done($"The guest applied its specialisation to its encrypted disk and reported \"{result.Report}\".");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(archive);
+            run.Specialization = null;
+        }
     }
 
     private async Task<StepResult> ShutDownAsync(JobRun run, CancellationToken ct)

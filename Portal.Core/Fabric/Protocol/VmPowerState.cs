@@ -7,4 +7,7 @@ public enum VmPowerState
     Starting,
     Running,
     Stopping,
+
+    /// <summary>The VM stopped without its guest shutting down (its hypervisor process died); it is off.</summary>
+    Crashed,
 }

@@ -34,6 +34,14 @@ public sealed class DriverFolder : IDisposable
         time ?? TimeProvider.System,
         NullLogger<SimulatedHypervisorDriver>.Instance);
 
+    /// <summary>Writes a template disk file into the folder.</summary>
+    public TemplateFile Template(byte[] content)
+    {
+        var path = System.IO.Path.Combine(Path, $"template-{Guid.NewGuid():N}.disk");
+        File.WriteAllBytes(path, content);
+        return new TemplateFile(path, Convert.ToHexString(System.Security.Cryptography.SHA384.HashData(content)));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(Path))
@@ -41,4 +49,12 @@ public sealed class DriverFolder : IDisposable
             Directory.Delete(Path, recursive: true);
         }
     }
+}
+
+public sealed record TemplateFile(string Path, string Sha384);
+
+public static class TemplateFileDriverExtensions
+{
+    public static Task<VmInfo> CreateAsync(this IHypervisorDriver driver, VmDefinition vm, TemplateFile template, ReadOnlyMemory<byte> key, CancellationToken ct) =>
+        driver.CreateAsync(vm, template.Path, template.Sha384, key, ct);
 }

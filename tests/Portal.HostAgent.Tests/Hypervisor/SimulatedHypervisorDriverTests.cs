@@ -16,10 +16,10 @@ public sealed class SimulatedHypervisorDriverTests : IDisposable
     private static VmDefinition Vm(string name, int vcpus = 2, int memory = 8, int storage = 40) =>
         new(Guid.NewGuid(), name, new HostResources(vcpus, memory, storage), Shielded: true);
 
-    private static MemoryStream Disk(int repeat = 200) =>
-        new(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(Secret + "\n", repeat))));
+    private TemplateFile Disk(int repeat = 200) =>
+        _folder.Template(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(Secret + "\n", repeat))));
 
-    private static async Task<string> ReadAsync(IHypervisorDriver driver, Guid id, byte[] key)
+    private static async Task<string> ReadAsync(SimulatedHypervisorDriver driver, Guid id, byte[] key)
     {
         using var plain = new MemoryStream();
         await driver.ReadDiskAsync(id, key, plain, CancellationToken.None);

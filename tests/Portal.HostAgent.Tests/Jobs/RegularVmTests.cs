@@ -20,7 +20,7 @@ public sealed class RegularVmTests : IDisposable
         Assert.Equal(JobRunOutcome.Succeeded, await _agent.RunAsync(JobType.Create, vm));
 
         Assert.Equal(
-            [JobStepKind.FetchTemplateDisk, JobStepKind.VerifyTemplateDisk, JobStepKind.WriteDisk, JobStepKind.StartVm],
+            [JobStepKind.FetchTemplateDisk, JobStepKind.VerifyTemplateDisk, JobStepKind.WriteDisk, JobStepKind.StartVm, JobStepKind.SpecializeGuest],
             _agent.Portal.Steps.Where(r => r.State == JobStepState.Succeeded).Select(r => r.Step));
         Assert.Equal(VmPowerState.Running, _agent.Driver.Find(vm.Id)!.State);
         Assert.Equal(0, _agent.Hgs.KeyProtectorReleases + _agent.Hgs.ShieldingDataReleases);
@@ -44,7 +44,9 @@ public sealed class RegularVmTests : IDisposable
 
         var wrapped = await File.ReadAllBytesAsync(keyFile);
         var key = KeyWrap.Unwrap(wrapped, FakeTpm.Transport);
-        Assert.Equal(TestShielding.TemplateDisk, await _agent.ReadDiskAsync(vm.Id, key));
+        var disk = await _agent.ReadDiskAsync(vm.Id, key);
+        Assert.Equal(TestShielding.TemplateDisk, disk[..TestShielding.TemplateDisk.Length]);
+        Assert.Equal([GuestSpecialization.ComputerNameEntry], GuestSpecialization.ReadFromDisk(disk).Keys);
         Assert.Empty(SecretScan.Find(_agent.DataFolder, key));
     }
 
@@ -119,7 +121,7 @@ public sealed class RegularVmTests : IDisposable
         await _agent.RunAsync(JobType.Create, vm);
 
         var completion = _agent.Portal.Completion!;
-        Assert.Equal((JobStepKind.WriteDisk, "TemplateDiskMismatch"), (completion.Error!.Step, completion.Error.Code));
+        Assert.Equal((JobStepKind.WriteDisk, "TemplateChanged"), (completion.Error!.Step, completion.Error.Code));
         Assert.False(completion.Retryable);
         Assert.Null(_agent.Driver.Find(vm.Id));
         Assert.False(Directory.Exists(Path.Combine(_agent.DataFolder, "vms", vm.Id.ToString("N"))));

@@ -3,6 +3,7 @@ using Portal.Core.Attestation;
 using Portal.Core.Fabric.Protocol;
 using Portal.Core.Jobs;
 using Portal.Core.Shielding.KeyProtectors;
+using Portal.HostAgent.Hypervisor;
 using Portal.HostAgent.Jobs;
 
 namespace Portal.HostAgent.Tests.Jobs;
@@ -23,7 +24,9 @@ public sealed class ShieldedCreateTests : IDisposable
         Assert.Equal(JobRunOutcome.Succeeded, outcome);
         var expected = JobPlan.Steps(JobType.Create, shielded: true)
             .SelectMany(s => new[] { (s, JobStepState.Running), (s, JobStepState.Succeeded) });
-        Assert.Equal(expected, _agent.Portal.Steps.Select(r => (r.Step, r.State)));
+        var progress = _agent.Portal.Steps.Where(r => r.State == JobStepState.Running && r.Message is not null).ToList();
+        Assert.Equal(expected, _agent.Portal.Steps.Except(progress).Select(r => (r.Step, r.State)));
+        Assert.Contains(progress, r => r.Step == JobStepKind.SpecializeGuest);
         Assert.All(_agent.Portal.Steps.Where(r => r.State != JobStepState.Running), r => Assert.False(string.IsNullOrWhiteSpace(r.Message)));
         Assert.Equal(new JobCompletion(1, true, null, false), _agent.Portal.Completion);
         Assert.IsType<JobCompletion>(_agent.Portal.Accepted[^1]);
@@ -48,13 +51,14 @@ public sealed class ShieldedCreateTests : IDisposable
         Assert.Equal([TestShielding.Fabric.PublicKeys], protector.Guardians);
         var disk = await _agent.ReadDiskAsync(vm.Id, protector.Unwrap(TestShielding.Fabric));
         Assert.Equal(TestShielding.TemplateDisk, disk[..TestShielding.TemplateDisk.Length]);
-        var section = SpecializationSection.ReadFromEnd(disk);
-        var answer = Encoding.UTF8.GetString(section.Single(e => e.Item == SpecializationItem.AnswerFile).Content);
+        var guest = GuestSpecialization.ReadFromDisk(disk);
+        var answer = Encoding.UTF8.GetString(guest[GuestSpecialization.AnswerFileEntry]);
         Assert.Contains("<ComputerName>vm-01</ComputerName>", answer, StringComparison.Ordinal);
         Assert.Contains("<TimeZone>UTC</TimeZone>", answer, StringComparison.Ordinal);
         Assert.Contains(TestShielding.AnswerMarker, answer, StringComparison.Ordinal);
-        Assert.Equal(TestShielding.PasswordMarker, Encoding.UTF8.GetString(section.Single(e => e.Item == SpecializationItem.AdministratorPassword).Content));
-        Assert.Single(section, e => e.Item == SpecializationItem.SshPublicKey);
+        Assert.Equal(TestShielding.PasswordMarker, Encoding.UTF8.GetString(guest[GuestSpecialization.AdministratorPasswordEntry]));
+        Assert.Equal("vm-01", Encoding.UTF8.GetString(guest[GuestSpecialization.ComputerNameEntry]));
+        Assert.Single(Encoding.UTF8.GetString(guest[GuestSpecialization.AuthorizedKeysEntry]).Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
@@ -187,6 +191,7 @@ public sealed class ShieldedCreateTests : IDisposable
         await _agent.RunAsync(JobType.Create, vm);
         var protector = _agent.Portal.KeyProtectors.Single().KeyProtector;
         var disk = await File.ReadAllBytesAsync(DiskPath(vm.Id));
+        var firstRun = _agent.Portal.Steps.Count;
 
         var outcome = await _agent.RunAsync(JobType.Create, vm with { KeyProtector = protector });
 
@@ -194,11 +199,13 @@ public sealed class ShieldedCreateTests : IDisposable
         Assert.Single(_agent.Portal.KeyProtectors);
         Assert.Single(_agent.Driver.List());
         Assert.Equal(disk, await File.ReadAllBytesAsync(DiskPath(vm.Id)));
-        var replayed = _agent.Portal.Steps.Skip(JobPlan.Steps(JobType.Create, true).Count * 2)
+        var replayed = _agent.Portal.Steps.Skip(firstRun)
             .Where(r => r.State != JobStepState.Running).ToDictionary(r => r.Step, r => r.State);
         Assert.Equal(JobStepState.Skipped, replayed[JobStepKind.CreateKeyProtector]);
         Assert.Equal(JobStepState.Skipped, replayed[JobStepKind.WriteDisk]);
         Assert.Equal(JobStepState.Skipped, replayed[JobStepKind.StartVm]);
+        Assert.Equal(JobStepState.Skipped, replayed[JobStepKind.OpenShieldingData]);
+        Assert.Equal(JobStepState.Skipped, replayed[JobStepKind.SpecializeGuest]);
         Assert.Equal(1, _agent.Hgs.ShieldingDataReleases);
     }
 
