@@ -160,8 +160,8 @@ internal sealed class HostAgentWorker(
                 health.TransportPublicKey.ToArray());
         var vms = hypervisor.List();
         return new HeartbeatRequest(
-            hostId, hypervisor.Capacity, hypervisor.Used, [.. vms.Select(v => new VmReport(v.Id, v.Name, v.State))],
-            attestation, AgentVersion);
+            hostId, hypervisor.Capacity, hypervisor.Used, [.. vms.Select(v => new VmReport(v.Id, v.Name, v.State, v.Fault))],
+            attestation, AgentVersion, new HypervisorReport(hypervisor.Info.Driver, hypervisor.Info.Acceleration, hypervisor.Info.Version));
     }
 
     private void OnAttestationChanged(Core.Attestation.AttestationOutcome outcome)

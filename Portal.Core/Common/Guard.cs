@@ -25,4 +25,14 @@ public static class Guard
         value < min || value > max
             ? throw DomainValidationException.For(field, $"{field} must be between {min} and {max}.")
             : value;
+
+    /// <summary>
+    /// Words a host or another party reports, for a page or the audit log: one line of printable text, cut to fit, and
+    /// <paramref name="whenEmpty"/> when there is nothing — never a reason to refuse what carried it.
+    /// </summary>
+    public static string OneLine(string? value, int maxLength, string whenEmpty)
+    {
+        var line = new string([.. (value ?? "").Select(c => char.IsControl(c) ? ' ' : c)]).Trim();
+        return line.Length == 0 ? whenEmpty : line.Length > maxLength ? line[..maxLength] : line;
+    }
 }

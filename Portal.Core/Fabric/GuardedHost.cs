@@ -12,6 +12,10 @@ public sealed class GuardedHost
     public const int NameMaxLength = 63;
     public const int ReasonMaxLength = 500;
     public const int AgentVersionMaxLength = 32;
+
+    public const int HypervisorMaxLength = 64;
+
+    public const int AccelerationMaxLength = 160;
     public const int TransportKeyMaxBytes = 1200;
 
     /// <summary>Without a heartbeat for this long a host counts as unresponsive (three missed 30 s beats).</summary>
@@ -46,6 +50,12 @@ public sealed class GuardedHost
     public DateTimeOffset? LastHeartbeatAt { get; private set; }
 
     public string AgentVersion { get; private set; } = "";
+
+    /// <summary>The hypervisor as the host last reported it, e.g. "QEMU 7.2.22" or "Simulated".</summary>
+    public string Hypervisor { get; private set; } = "unknown";
+
+    /// <summary>How the host runs guests, e.g. "KVM", or "TCG (KVM probe: …)" where hardware virtualisation is missing.</summary>
+    public string Acceleration { get; private set; } = "unknown";
 
     /// <summary>
     /// The host's transport public key (SubjectPublicKeyInfo, base64) as first reported. Pinned: a health certificate
@@ -139,6 +149,13 @@ public sealed class GuardedHost
         VmCount = facts.VmCount;
         RunningVmCount = facts.RunningVmCount;
         AgentVersion = Version(facts.AgentVersion);
+        if (facts.Hypervisor is { } hypervisor)
+        {
+            var named = string.Join(' ', new[] { hypervisor.Driver, hypervisor.Version }.Where(p => !string.IsNullOrWhiteSpace(p)));
+            Hypervisor = Guard.OneLine(named, HypervisorMaxLength, "unknown");
+            Acceleration = Guard.OneLine(hypervisor.Acceleration, AccelerationMaxLength, "unknown");
+        }
+
         LastHeartbeatAt = now;
         if (State == HostState.Pending)
         {

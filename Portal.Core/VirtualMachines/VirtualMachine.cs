@@ -137,7 +137,7 @@ public sealed class VirtualMachine
     /// </summary>
     public bool ObservePowerState(VmPowerState reported, DateTimeOffset now)
     {
-        if (State != VmState.Running || reported != VmPowerState.Off || now - StateChangedAt < PowerReportGrace)
+        if (State != VmState.Running || reported is not (VmPowerState.Off or VmPowerState.Crashed) || now - StateChangedAt < PowerReportGrace)
         {
             return false;
         }

@@ -38,9 +38,14 @@ public sealed record HeartbeatRequest(
     HostResources Used,
     IReadOnlyList<VmReport> Vms,
     AttestationReport? Attestation,
-    string AgentVersion);
+    string AgentVersion,
+    HypervisorReport? Hypervisor = null);
 
-public sealed record VmReport(Guid VmId, string Name, VmPowerState State);
+/// <summary>A VM as its host sees it; <c>Fault</c> says in words why a Crashed VM stopped.</summary>
+public sealed record VmReport(Guid VmId, string Name, VmPowerState State, string? Fault = null);
+
+/// <summary>Which hypervisor runs the host's VMs ("Simulated", "QEMU"), its version, and how guests run ("KVM", "TCG …").</summary>
+public sealed record HypervisorReport(string Driver, string Acceleration, string? Version);
 
 /// <summary>
 /// The host's latest attestation outcome as HGS gave it. The portal believes a Passed only when

@@ -242,6 +242,11 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Acceleration")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)");
+
                     b.Property<string>("AgentVersion")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -277,6 +282,11 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.Property<DateTimeOffset?>("HealthCertificateExpiresAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hypervisor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTimeOffset>("JoinedAt")
                         .HasColumnType("timestamp with time zone");

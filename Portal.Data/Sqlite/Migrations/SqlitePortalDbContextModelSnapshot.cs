@@ -229,6 +229,11 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Acceleration")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AgentVersion")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -264,6 +269,11 @@ namespace Portal.Data.Sqlite.Migrations
 
                     b.Property<long?>("HealthCertificateExpiresAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hypervisor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("JoinedAt")
                         .HasColumnType("INTEGER");

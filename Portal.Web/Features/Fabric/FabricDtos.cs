@@ -24,7 +24,9 @@ public sealed record FabricHostDto(
     bool Responding,
     HostAttestationDto Attestation,
     bool HealthyForShieldedVms,
-    string AgentVersion);
+    string AgentVersion,
+    string Hypervisor,
+    string Acceleration);
 
 public sealed record CreateJoinTokenRequest(int ExpiresInHours = 24);
 
@@ -57,5 +59,7 @@ internal static class FabricMapping
             host.AttestationSince,
             host.HealthCertificateExpiresAt),
         host.IsHealthyForShieldedVms(now, staleAfter),
-        host.AgentVersion);
+        host.AgentVersion,
+        host.Hypervisor,
+        host.Acceleration);
 }

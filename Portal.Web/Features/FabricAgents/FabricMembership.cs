@@ -93,7 +93,8 @@ public sealed class FabricMembership(
             request.Used ?? HostResources.Zero,
             vms.Count,
             vms.Count(v => v.State == VmPowerState.Running),
-            request.AgentVersion), now);
+            request.AgentVersion,
+            request.Hypervisor), now);
 
         var keyMatches = host.PinTransportKey(request.Attestation?.TransportPublicKey);
         var signerKey = request.Attestation?.Status == AttestationStatus.Passed ? await signer.GetAsync(ct) : null;
@@ -143,7 +144,9 @@ public sealed class FabricMembership(
     private async Task<IReadOnlyList<VirtualMachine>> ObservePowerStatesAsync(
         GuardedHost host, IReadOnlyList<VmReport> reported, DateTimeOffset now, CancellationToken ct)
     {
-        var off = reported.Where(v => v.State == VmPowerState.Off).Select(v => v.VmId).Distinct().ToList();
+        var reports = reported.Where(v => v.State is VmPowerState.Off or VmPowerState.Crashed)
+            .GroupBy(v => v.VmId).ToDictionary(g => g.Key, g => g.First());
+        var off = reports.Keys.ToList();
         if (off.Count == 0)
         {
             return [];
@@ -154,11 +157,15 @@ public sealed class FabricMembership(
         var vms = await db.VirtualMachines
             .Where(v => off.Contains(v.Id) && v.HostId == host.Id && v.State == VmState.Running && !busy.Contains(v.Id))
             .ToListAsync(ct);
-        var stopped = vms.Where(v => v.ObservePowerState(VmPowerState.Off, now)).ToList();
+        var stopped = vms.Where(v => v.ObservePowerState(reports[v.Id].State, now)).ToList();
         foreach (var vm in stopped)
         {
-            db.AuditEntries.Add(AuditEntry.Record(new AuditActor(null, $"host:{host.Name}", null), "vm.stopped-on-host",
-                $"vm:{vm.Id} ({vm.Name}) is off on its host", vm.TenantId, now));
+            var report = reports[vm.Id];
+            db.AuditEntries.Add(report.State == VmPowerState.Crashed
+                ? AuditEntry.Record(new AuditActor(null, $"host:{host.Name}", null), "vm.crashed-on-host",
+                    $"vm:{vm.Id} ({vm.Name}) crashed on its host: {Guard.OneLine(report.Fault, 200, "its hypervisor stopped without a guest shutdown")}", vm.TenantId, now)
+                : AuditEntry.Record(new AuditActor(null, $"host:{host.Name}", null), "vm.stopped-on-host",
+                    $"vm:{vm.Id} ({vm.Name}) is off on its host", vm.TenantId, now));
         }
 
         await db.SaveChangesAsync(ct);

@@ -33,7 +33,8 @@ public sealed class JobTests
         Assert.Equal(JobState.Queued, job.State);
         Assert.Equal(
             [JobStepKind.FetchTemplateDisk, JobStepKind.VerifyTemplateDisk, JobStepKind.Attest, JobStepKind.OpenShieldingData,
-             JobStepKind.CreateKeyProtector, JobStepKind.Specialize, JobStepKind.WriteDisk, JobStepKind.ReleaseKeyProtector, JobStepKind.StartVm],
+             JobStepKind.CreateKeyProtector, JobStepKind.Specialize, JobStepKind.WriteDisk, JobStepKind.ReleaseKeyProtector, JobStepKind.StartVm,
+             JobStepKind.SpecializeGuest],
             job.Steps.Select(s => s.Kind));
         Assert.All(job.Steps, s => Assert.Equal(JobStepState.Pending, s.State));
     }
