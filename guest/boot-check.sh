@@ -2,8 +2,11 @@
 # Boots the guest template under QEMU (TCG) and proves the host <-> guest protocol end to end, with raw
 # QEMU commands and the same devices the QEMU driver gives a VM (serial console, answer port and QMP as
 # unix sockets; see guest/README.md):
-#   1. a plain qcow2 overlay of the template gets an archive with a "../" name: the guest must answer
-#      RECEIVED with the archive's sha256, then SPECIALISE-FAILED reason=bad-entry-name, and power off;
+#   1. a plain qcow2 overlay of the template: the host connects only once the guest waits, sends half an
+#      archive and goes away, then sends an archive with a "../" name: the guest must answer RECEIVED
+#      with the archive's sha256, then SPECIALISE-FAILED reason=bad-entry-name, and power off;
+#      booted again, it waits again (nothing was applied), and QMP system_powerdown powers it off
+#      while it waits;
 #   2. a LUKS-encrypted qcow2 copy with an swtpm vTPM (state encrypted) attached as tpm-crb, first boot:
 #      READY (tpm0=present, root=rw), a specialisation (computer name, a marker administrator password,
 #      an authorized key, an answer file, one file) answered RECEIVED + SPECIALISED on the port and
@@ -15,6 +18,7 @@
 # The host side of the protocol is boot-check-host.py (python3).
 # Usage: guest/boot-check.sh [OUT]   (default guest/out, as built by guest/build.sh)
 # LUKS_ITER_TIME=MS sets the LUKS key slot's PBKDF time (QEMU's default is 2000 ms).
+# BOOT_CHECK_KEEP=1 keeps the work folder (serial logs; keys removed) and prints its path.
 # Exits 0 only if every check passes.
 set -euo pipefail
 
@@ -44,7 +48,12 @@ cleanup() {
     kill "$swtpm_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$swtpm_pid" 2>/dev/null || break; sleep 0.1; done
   fi
-  rm -rf "$work"
+  if [[ "${BOOT_CHECK_KEEP:-}" == 1 ]]; then
+    rm -f "$work"/*.key "$work/password" "$work/vm.raw"
+    echo "boot-check: work folder kept: $work"
+  else
+    rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 
@@ -105,6 +114,10 @@ echo "  $line"
 if tr -d '\r' <"$work/b1/serial.log" | grep -aq '^TENANTPORTAL-SPECIALISED'; then
   echo "boot-check: guest specialised from a malformed archive" >&2; exit 1
 fi
+echo "   the same overlay again: still waiting; ACPI power-down while it waits"
+qemu_start "$work/b1w" -drive "file=$work/bad.qcow2,if=virtio,format=qcow2"
+host waiting-powerdown "$work/b1w"
+qemu_wait_exit 30 "$work/b1w"
 
 echo "2. LUKS-encrypted qcow2 copy with an swtpm vTPM (tpm-crb): first boot, specialisation, login, ACPI power-down"
 key="$work/disk.key"

@@ -53,7 +53,7 @@ packages=("$kernel_pkg" busybox-static)
 # Every file that goes into the outputs. Each one's SHA-256 is part of the cache key, so changing any
 # of them rebuilds. A file in this folder that is neither an input nor listed below is an error, so a
 # new guest file cannot be forgotten here.
-inputs=(build.sh initrd-init.sh guest-init.sh specialise.sh inittab acpi-power.sh shutdown.sh profile)
+inputs=(build.sh initrd-init.sh guest-init.sh specialise.sh inittab login-prompt.sh acpi-power.sh shutdown.sh profile)
 not_inputs=(README.md boot-check.sh boot-check-host.py .gitignore)
 for f in "$here"/*; do
   [[ -f "$f" ]] || continue
@@ -158,9 +158,11 @@ mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/run" "$root/roo
          "$root/etc/tenantportal" "$root/etc/init.d" "$root/etc/acpi/PWRF" "$root/var/log"
 chmod 1777 "$root/tmp"
 chmod 0700 "$root/root" "$root/etc/tenantportal"
-# busybox init (/sbin/init -> busybox) reads /etc/inittab: rcS at boot, getty on ttyS0, shutdown.sh at power-off.
+# busybox init (/sbin/init -> busybox) reads /etc/inittab: rcS, then specialise.sh once, the login
+# prompt on ttyS0, shutdown.sh at power-off.
 install -m 0644 "$here/inittab" "$root/etc/inittab"
 install -m 0755 "$here/guest-init.sh" "$root/etc/init.d/rcS"
+install -m 0755 "$here/login-prompt.sh" "$root/etc/init.d/login-prompt"
 install -m 0755 "$here/shutdown.sh" "$root/etc/init.d/shutdown"
 install -m 0755 "$here/specialise.sh" "$root/etc/tenantportal/specialise.sh"
 # busybox acpid runs /etc/acpi/PWRF/00000080 on the power button (its built-in event and action tables).

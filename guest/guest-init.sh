@@ -1,8 +1,9 @@
 #!/bin/sh
-# /etc/init.d/rcS, run by busybox init (PID 1) at every boot before the login prompt starts.
-# Reports what the VM was given on the serial console (TENANTPORTAL-GUEST-READY), starts acpid for the
-# power button, then either specialises the VM from the answer port (first boot: no marker file) or
-# reports that it already is (TENANTPORTAL-ALREADY-SPECIALISED). A failed specialisation powers off.
+# /etc/init.d/rcS, run by busybox init (PID 1) at every boot, first.
+# Reports what the VM was given on the serial console (TENANTPORTAL-GUEST-READY) and starts acpid for
+# the power button. If the VM is specialised already (marker file), says so
+# (TENANTPORTAL-ALREADY-SPECIALISED) and lets the login prompt start; otherwise init runs
+# /etc/tenantportal/specialise.sh next.
 PATH=/sbin:/bin:/usr/sbin:/usr/bin
 export PATH
 umask 022
@@ -35,13 +36,5 @@ fi
 marker=/etc/tenantportal/specialised
 if [ -f "$marker" ]; then
   echo "TENANTPORTAL-ALREADY-SPECIALISED name=$(cat "$marker")"
-else
-  echo "TENANTPORTAL-SPECIALISE-WAITING"
-  if ! /etc/tenantportal/specialise.sh; then
-    # specialise.sh has printed TENANTPORTAL-SPECIALISE-FAILED reason=...
-    sync
-    mount -o remount,ro / 2>/dev/null
-    sync
-    poweroff -f
-  fi
+  : >/run/tenantportal-ready
 fi

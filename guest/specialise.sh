@@ -1,6 +1,6 @@
 #!/bin/sh
-# /etc/tenantportal/specialise.sh: the first-boot specialisation, run by /etc/init.d/rcS when the marker
-# /etc/tenantportal/specialised is absent. Protocol (host -> guest, on the virtio-serial port named
+# /etc/tenantportal/specialise.sh: the first-boot specialisation, run once by init after rcS; does
+# nothing if the marker /etc/tenantportal/specialised exists. Protocol (host -> guest, on the virtio-serial port named
 # org.tenantportal.answer):
 #   "TENANTPORTAL-SPECIALISATION 1 <LENGTH>\n" then LENGTH bytes of a POSIX ustar archive.
 # Guest -> host on the same port: "TENANTPORTAL-RECEIVED <sha256 of the archive>\n", then
@@ -9,7 +9,8 @@
 # bounded sizes), extracted to a tmpfs and applied: hostname, root's password hash in /etc/shadow,
 # root's authorized_keys, the answer file, rdp.pfx and files/*. Then the marker is written, the disk
 # synced and the result printed on the serial console. Nothing secret is printed.
-# Exit 0 when specialised; 1 after printing TENANTPORTAL-SPECIALISE-FAILED (the caller powers off).
+# When specialised, flags /run/tenantportal-ready (the login prompt starts). On failure prints
+# TENANTPORTAL-SPECIALISE-FAILED reason=WORD and powers off (root read-only first).
 # "specialise.sh receive" is the internal receiving step, run under `timeout` with the port on fd 3.
 PATH=/sbin:/bin:/usr/sbin:/usr/bin
 export PATH
@@ -78,11 +79,15 @@ cleanup() {
   fi
 }
 
-# $1 = one word saying what went wrong (never a secret).
+# $1 = one word saying what went wrong (never a secret). Reports it and powers off.
 fail() {
   cleanup
   echo "TENANTPORTAL-SPECIALISE-FAILED reason=$1"
   port_say "TENANTPORTAL-SPECIALISE-FAILED reason=$1"
+  sync
+  mount -o remount,ro / 2>/dev/null
+  sync
+  poweroff -f
   exit 1
 }
 
@@ -263,6 +268,9 @@ apply() {
   SPECIALISED_NAME=$name
 }
 
+[ -f "$ETC/specialised" ] && exit 0
+echo "TENANTPORTAL-SPECIALISE-WAITING"
+
 port=""
 for n in /sys/class/virtio-ports/*/name; do
   [ -r "$n" ] || continue
@@ -275,8 +283,9 @@ done
 
 mkdir -p "$WORK"
 mount -t tmpfs -o size=48m,mode=0700,nosuid,nodev,noexec tmpfs "$WORK" || fail no-tmpfs
-# One descriptor for the header, the archive and the answers.
-exec 3<>"$port" || fail cannot-open-answer-port
+# One descriptor for the header, the archive and the answers, opened once: closing the port discards
+# what the host has sent. ("command" keeps a failed redirection from ending the script silently.)
+command exec 3<>"$port" || fail cannot-open-answer-port
 port_fd=3
 
 timeout "$WAIT_SECONDS" "$0" receive
@@ -295,4 +304,5 @@ echo "TENANTPORTAL-SPECIALISED name=$SPECIALISED_NAME"
 echo "specialised as $SPECIALISED_NAME"
 port_say "TENANTPORTAL-SPECIALISED name=$SPECIALISED_NAME"
 exec 3<&-
+: >/run/tenantportal-ready
 exit 0
