@@ -181,9 +181,12 @@ fix_times "$root"
 rm -f "$work/root.img"
 mke2fs -q -F -t ext4 -L tp-root -U "$fs_uuid" -E "hash_seed=$hash_seed,root_owner=0:0" \
   -d "$root" "$work/root.img" "$disk_size" >/dev/null
-# mke2fs copies each file's ctime, which cannot be set from user space: fix it in the image.
+# mke2fs copies each file's ctime, which cannot be set from user space, and its owner, which is the
+# building user: set both in the image (every file owned by root, whoever builds).
 (cd "$root" && find . | sort | sed -e 's|^\.||' -e 's|^$|/|' \
-  | while IFS= read -r f; do printf 'sif "%s" ctime @%s\n' "$f" "$SOURCE_DATE_EPOCH"; done) >"$work/ctime.cmds"
+  | while IFS= read -r f; do
+      printf 'sif "%s" ctime @%s\nsif "%s" uid 0\nsif "%s" gid 0\n' "$f" "$SOURCE_DATE_EPOCH" "$f" "$f"
+    done) >"$work/ctime.cmds"
 debugfs -w -f "$work/ctime.cmds" "$work/root.img" >/dev/null 2>"$work/debugfs.err" \
   || { cat "$work/debugfs.err" >&2; exit 1; }
 if grep -v '^debugfs ' "$work/debugfs.err" | grep -q .; then cat "$work/debugfs.err" >&2; exit 1; fi
