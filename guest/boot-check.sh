@@ -13,6 +13,7 @@
 #      SPECIALISED on the console; root logs in on the console with the marker password; QMP
 #      system_powerdown makes the guest print POWEROFF reason=acpi and QEMU exit;
 #   3. the same disk again: ALREADY-SPECIALISED with the same name and a login prompt; power-down.
+# First, archive-check.sh runs the guest's archive checks on the host against 35 archives (no QEMU).
 # Then: the marker password is nowhere in the qcow2's bytes, its decrypted bytes, the vTPM state or the
 # serial logs; a wrong disk key is refused.
 # The host side of the protocol is boot-check-host.py (python3).
@@ -101,6 +102,9 @@ qemu_wait_exit() {
 serial_line() { tr -d '\r' <"$1/serial.log" | grep -a -m1 "^$2" || true; }
 
 host() { python3 "$here/boot-check-host.py" "$@"; }
+
+echo "0. the guest's archive checks, on the host (archive-check.sh)"
+"$here/archive-check.sh" | sed 's/^/  /'
 
 echo "1. malformed archive on a plain qcow2 overlay of the template"
 qemu-img create -q -f qcow2 -F qcow2 -b "$out/template.qcow2" "$work/bad.qcow2"

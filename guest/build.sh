@@ -54,7 +54,7 @@ packages=("$kernel_pkg" busybox-static)
 # of them rebuilds. A file in this folder that is neither an input nor listed below is an error, so a
 # new guest file cannot be forgotten here.
 inputs=(build.sh initrd-init.sh guest-init.sh specialise.sh inittab login-prompt.sh acpi-power.sh shutdown.sh profile)
-not_inputs=(README.md boot-check.sh boot-check-host.py .gitignore)
+not_inputs=(README.md boot-check.sh boot-check-host.py archive-check.sh .gitignore)
 for f in "$here"/*; do
   [[ -f "$f" ]] || continue
   b="$(basename "$f")"

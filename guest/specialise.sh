@@ -12,6 +12,8 @@
 # When specialised, flags /run/tenantportal-ready (the login prompt starts). On failure prints
 # TENANTPORTAL-SPECIALISE-FAILED reason=WORD and powers off (root read-only first).
 # "specialise.sh receive" is the internal receiving step, run under `timeout` with the port on fd 3.
+# Sourced with SPECIALISE_FUNCTIONS_ONLY=1 it only defines its functions (guest/archive-check.sh tests
+# the archive checks on the host that way).
 PATH=/sbin:/bin:/usr/sbin:/usr/bin
 export PATH
 umask 077
@@ -56,7 +58,7 @@ receive() {
   done
 }
 
-if [ "${1:-}" = receive ]; then
+if [ "${1:-}" = receive ] && [ "${SPECIALISE_FUNCTIONS_ONLY:-}" != 1 ]; then
   receive
 fi
 
@@ -218,17 +220,24 @@ put() {
   cp "$1" "$2.new" && chown 0:0 "$2.new" && chmod 0600 "$2.new" && mv -f "$2.new" "$2"
 }
 
-apply() {
-  local x="$WORK/x" name hash day
+# Checks the extracted values before anything is applied; sets NAME.
+check_values() {
+  local x="$WORK/x"
   [ -f "$x/computer-name" ] || fail missing-computer-name
   one_line "$x/computer-name" || fail bad-computer-name
-  name=$(cat "$x/computer-name")
-  case "$name" in '' | *[!A-Za-z0-9-]*) fail bad-computer-name ;; esac
-  [ "${#name}" -le 63 ] || fail bad-computer-name
-
+  NAME=$(cat "$x/computer-name")
+  # [A-Za-z0-9-]{1,63}, not starting with "-" (hostname would take it for an option).
+  case "$NAME" in '' | -* | *[!A-Za-z0-9-]*) fail bad-computer-name ;; esac
+  [ "${#NAME}" -le 63 ] || fail bad-computer-name
   if [ -f "$x/administrator-password" ]; then
     one_line "$x/administrator-password" || fail bad-administrator-password
     [ "$(tr -d '\n' <"$x/administrator-password" | wc -c)" -gt 0 ] || fail bad-administrator-password
+  fi
+}
+
+apply() {
+  local x="$WORK/x" name="$NAME" hash day
+  if [ -f "$x/administrator-password" ]; then
     hash=$(mkpasswd -m sha512 <"$x/administrator-password")
     rm -f "$x/administrator-password"
     case "$hash" in '$6$'*) ;; *) fail password-hash-failed ;; esac
@@ -262,11 +271,21 @@ apply() {
     && mv -f /etc/hosts.new /etc/hosts || fail apply-failed-hostname
   hostname "$name" || fail apply-failed-hostname
 
+  # Everything above is on the disk before the marker says so.
+  sync
   printf '%s\n' "$name" >"$ETC/specialised.new" && chmod 0644 "$ETC/specialised.new" \
     && mv -f "$ETC/specialised.new" "$ETC/specialised" || fail apply-failed-marker
   sync
   SPECIALISED_NAME=$name
 }
+
+[ "${SPECIALISE_FUNCTIONS_ONLY:-}" = 1 ] && return 0
+
+# Only ever in the guest (busybox init as PID 1, this script installed): it powers off on failure.
+if [ "$(cat /proc/1/comm 2>/dev/null)" != init ] || [ ! -f "$ETC/specialise.sh" ]; then
+  echo "specialise.sh: runs only inside the guest" >&2
+  exit 2
+fi
 
 [ -f "$ETC/specialised" ] && exit 0
 echo "TENANTPORTAL-SPECIALISE-WAITING"
@@ -298,6 +317,7 @@ esac
 port_say "TENANTPORTAL-RECEIVED $(sha256sum "$ARCHIVE" | cut -d' ' -f1)"
 
 extract
+check_values
 apply
 cleanup
 echo "TENANTPORTAL-SPECIALISED name=$SPECIALISED_NAME"
