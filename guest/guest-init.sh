@@ -13,6 +13,17 @@ mount -t sysfs sysfs /sys
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
 hostname -F /etc/hostname
 
+# The power button (QMP system_powerdown) arrives as KEY_POWER on /dev/input/event*; acpid runs
+# /etc/acpi/PWRF/00000080, which asks init to power off. acpid writes its pid file once it has opened
+# the event devices: wait for it (at most 2 s), so the button works from the READY line on.
+if [ -c /dev/input/event0 ]; then
+  acpid -l /run/acpid.log -p /run/acpid.pid
+  i=0
+  while [ ! -s /run/acpid.pid ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+else
+  echo "guest: no /dev/input/event0, the power button will not be honoured"
+fi
+
 tpm=absent
 [ -c /dev/tpm0 ] && tpm=present
 ports=""
@@ -24,14 +35,6 @@ done
 mode=ro
 grep -q '^[^ ]* / ext4 rw' /proc/mounts && mode=rw
 echo "TENANTPORTAL-GUEST-READY tpm0=$tpm virtio-ports=$ports root=$mode kernel=$(uname -r)"
-
-# The power button (QMP system_powerdown) arrives as KEY_POWER on /dev/input/event*; acpid runs
-# /etc/acpi/PWRF/00000080, which asks init to power off.
-if [ -c /dev/input/event0 ]; then
-  acpid -l /run/acpid.log -p /run/acpid.pid
-else
-  echo "guest: no /dev/input/event0, the power button will not be honoured"
-fi
 
 marker=/etc/tenantportal/specialised
 if [ -f "$marker" ]; then
