@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on this machine. On a fresh Debian machine it first installs and starts what
 # the tests need (PostgreSQL, Chromium, docker-compose for checking the compose file, npm's OpenAPI linter and
-# client generator). Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Quota").
+# client generator, QEMU, swtpm and what guest/build.sh needs), and builds the guest template QEMU boots. Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Quota").
 # The last line is the total: "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,6 +16,14 @@ command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v npm >/dev/null || missing+=(nodejs npm)
+# Real VMs: QEMU with a software TPM per VM, and what guest/build.sh needs to build the guest template.
+command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
+command -v qemu-img >/dev/null || missing+=(qemu-utils)
+command -v swtpm >/dev/null || missing+=(swtpm swtpm-tools)
+[ -x /bin/busybox ] || missing+=(busybox-static)
+command -v cpio >/dev/null || missing+=(cpio)
+command -v mke2fs >/dev/null || missing+=(e2fsprogs)
+command -v python3 >/dev/null || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   as_root apt-get update -qq
@@ -56,6 +64,12 @@ step "Checking docker-compose.yml"
 POSTGRES_PASSWORD=compose-check HGS_MASTER_KEY=compose-check HGS_ADMIN_KEY=compose-check \
   PORTAL_DATA_PROTECTION_PFX=compose-check.pfx docker-compose -f docker-compose.yml config -q
 echo "docker-compose.yml is valid"
+
+step "Building the guest template"
+# Downloads (never installs) a Debian kernel and busybox, cached in guest/out; the QEMU tests boot it.
+apt-cache show linux-image-cloud-amd64 >/dev/null 2>&1 || as_root apt-get update -qq
+guest/build.sh guest/out
+export TENANTPORTAL_GUEST_DIR="$PWD/guest/out"
 
 step "Building"
 dotnet build TenantPortal.sln -c Release -warnaserror --nologo -clp:ErrorsOnly

@@ -4,6 +4,7 @@ using Portal.Core.Auditing;
 using Portal.Core.Gallery;
 using Portal.Core.Shielding.Catalogs;
 using Portal.Data;
+using Portal.Web.Features.EmbeddedFabric;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Features.Plans;
 using Portal.Web.Features.ShieldingData;
@@ -25,6 +26,7 @@ internal sealed class DemoOfferSeeder(
     IOptions<DatabaseOptions> database,
     IOptions<PortalOptions> portal,
     DemoOfferFolder folder,
+    EmbeddedHypervisor hypervisor,
     TimeProvider time,
     FirstStartBanner banner,
     ILogger<DemoOfferSeeder> logger) : IHostedService
@@ -54,13 +56,14 @@ internal sealed class DemoOfferSeeder(
             }
         }
 
-        var seeded = await SeedAsync(services, dbFactory, cancellationToken);
+        var disk = await DiskAsync();
+        var seeded = await SeedAsync(services, dbFactory, disk, cancellationToken);
         logger.LogInformation("Seeded the demo offer: plan {PlanId}, template {TemplateId}, size {SizeId}", seeded.PlanId, seeded.TemplateId, seeded.SizeId);
 
         banner.Add(
             "A ready offer was seeded (turn off with Portal:SeedDemoOffer=false):",
             $"template: {TemplateName}, generation 2, signed for shielding (catalog \"{CatalogName}\" 1.0.0.0)",
-            $"          disk {TemplateDiskHash.Short(seeded.DiskSha384)}… ({DemoDisk.Length / (1024 * 1024)} MiB) in the template library",
+            $"          disk {TemplateDiskHash.Short(seeded.DiskSha384)}… ({disk.Description}) in the template library",
             $"size:     {SizeName} (2 vCPU, 4 GiB, 40 GiB)",
             $"plan:     {PlanName}, public, shielded VMs allowed",
             $"signing key: {ProviderSigningKey.PathIn(folder.DataFolder)} (in the data folder, not the database)");
@@ -68,7 +71,22 @@ internal sealed class DemoOfferSeeder(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task<Seeded> SeedAsync(IServiceProvider services, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken ct)
+    /// <summary>The guest template QEMU boots where the embedded hosts run QEMU; the generated demo disk otherwise.</summary>
+    private async Task<SeedDisk> DiskAsync()
+    {
+        var choice = await hypervisor.ChoiceAsync();
+        if (choice.TemplateDiskPath is { } path)
+        {
+            var bytes = await File.ReadAllBytesAsync(path);
+            return new(bytes, "tenantportal-linux.qcow2", $"{bytes.Length / 1024} KiB qcow2, a busybox Linux built from Debian packages",
+                "A small busybox Linux built from Debian packages and signed by this portal's demo key; QEMU boots it on the embedded hosts.");
+        }
+
+        return new(DemoDisk.Create(), DemoDisk.FileName, $"{DemoDisk.Length / (1024 * 1024)} MiB, generated",
+            "A small generated disk signed by this portal's demo key, to try shielded VMs on the simulated hosts.");
+    }
+
+    private async Task<Seeded> SeedAsync(IServiceProvider services, IDbContextFactory<PortalDbContext> dbFactory, SeedDisk seedDisk, CancellationToken ct)
     {
         var gallery = services.GetRequiredService<GalleryService>();
         var library = services.GetRequiredService<TemplateLibraryService>();
@@ -83,10 +101,9 @@ internal sealed class DemoOfferSeeder(
             ?? (await gallery.CreateProfileAsync(new HardwareProfileRequest(SizeName, 2, 4, 40, "2 vCPU, 4 GiB, 40 GiB"), actor, ct)).Id;
         var template = await db.VmTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Name == TemplateName, ct);
         var templateId = template?.Id ?? (await gallery.CreateTemplateAsync(new TemplateRequest(
-            TemplateName, OsFamily.Linux, "Demo 1.0", 2, DemoDisk.FileName, 1, sizeId,
-            "A small generated disk signed by this portal's demo key, to try shielded VMs on the simulated hosts."), actor, ct)).Id;
+            TemplateName, OsFamily.Linux, "Demo 1.0", 2, seedDisk.FileName, 1, sizeId, seedDisk.TemplateDescription), actor, ct)).Id;
 
-        var disk = DemoDisk.Create();
+        var disk = seedDisk.Bytes;
         var stored = await store.StoreAsync(new MemoryStream(disk, writable: false), ct);
         if (template?.DiskSha384 is null)
         {
@@ -97,7 +114,7 @@ internal sealed class DemoOfferSeeder(
         {
             using var signer = ProviderSigningKey.LoadOrCreate(folder.DataFolder);
             var catalog = await VolumeSignatureCatalog.SignAsync(
-                new MemoryStream(disk, writable: false), CatalogName, new Version(1, 0, 0, 0), DemoDisk.FileName, signer, time, ct);
+                new MemoryStream(disk, writable: false), CatalogName, new Version(1, 0, 0, 0), seedDisk.FileName, signer, time, ct);
             await catalogs.AttachCatalogAsync(templateId, new MemoryStream(catalog.ToArray()), actor, ct);
         }
 
@@ -110,6 +127,8 @@ internal sealed class DemoOfferSeeder(
     }
 
     private sealed record Seeded(Guid PlanId, Guid TemplateId, Guid SizeId, string DiskSha384);
+
+    private sealed record SeedDisk(byte[] Bytes, string FileName, string Description, string TemplateDescription);
 }
 
 /// <summary>The portal's data folder, where the demo's signing key lives.</summary>

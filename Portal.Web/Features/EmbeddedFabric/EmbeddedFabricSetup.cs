@@ -38,7 +38,8 @@ public static class EmbeddedFabricSetup
     {
         var count = SimulatedHostCount(builder.Configuration);
         var dataFolder = builder.GetDataFolder();
-        builder.Services.AddSingleton(new SimulatedFabricSettings(count, Path.Combine(dataFolder, "hosts")));
+        builder.Services.AddSingleton(new SimulatedFabricSettings(count, Path.Combine(dataFolder, "hosts"), dataFolder));
+        builder.Services.AddSingleton<EmbeddedHypervisor>();
         if (count == 0)
         {
             return;

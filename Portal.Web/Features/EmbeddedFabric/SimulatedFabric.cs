@@ -17,7 +17,7 @@ using Portal.Web.Infrastructure.Operations;
 namespace Portal.Web.Features.EmbeddedFabric;
 
 /// <summary>Where the embedded simulated hosts live and how many there are.</summary>
-public sealed record SimulatedFabricSettings(int Count, string HostsFolder);
+public sealed record SimulatedFabricSettings(int Count, string HostsFolder, string DataFolder);
 
 /// <summary>
 /// The embedded default's guarded hosts: each one is the real agent (join, heartbeat, attestation, simulated
@@ -36,6 +36,7 @@ internal sealed class SimulatedFabric(
     IHttpClientFactory http,
     ILoggerFactory loggers,
     FirstStartBanner banner,
+    EmbeddedHypervisor hypervisor,
     ILogger<SimulatedFabric> logger) : BackgroundService
 {
     public const string HostNamePrefix = "sim-host-";
@@ -73,12 +74,14 @@ internal sealed class SimulatedFabric(
         }
 
         var hgs = options.Value.HgsUrl ?? portal;
+        var choice = await hypervisor.ChoiceAsync();
+        banner.Add($"hosts: {settings.Count} embedded guarded hosts running {(choice.UsesQemu ? "real VMs with QEMU" : "the simulated hypervisor")}:", $"       {choice.Reason}");
         var started = 0;
         for (var number = 1; number <= settings.Count && !stoppingToken.IsCancellationRequested; number++)
         {
             try
             {
-                var host = await StartHostAsync(number, portal, hgs, stoppingToken);
+                var host = await StartHostAsync(number, portal, hgs, choice, stoppingToken);
                 if (Keep(host))
                 {
                     started++;
@@ -96,7 +99,8 @@ internal sealed class SimulatedFabric(
             }
         }
 
-        logger.LogInformation("{Count} simulated guarded hosts run in this process; portal {PortalUrl}, HGS {HgsUrl}", started, portal, hgs);
+        logger.LogInformation("{Count} embedded guarded hosts run in this process with {Hypervisor}; portal {PortalUrl}, HGS {HgsUrl}",
+            started, choice.UsesQemu ? "QEMU" : "the simulated hypervisor", portal, hgs);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -148,7 +152,7 @@ internal sealed class SimulatedFabric(
         }
     }
 
-    private async Task<IHost> StartHostAsync(int number, Uri portal, Uri hgs, CancellationToken ct)
+    private async Task<IHost> StartHostAsync(int number, Uri portal, Uri hgs, EmbeddedHypervisorChoice choice, CancellationToken ct)
     {
         var name = $"{HostNamePrefix}{number}";
         var folder = Path.Combine(settings.HostsFolder, $"host-{number}");
@@ -167,6 +171,12 @@ internal sealed class SimulatedFabric(
             ["HostAgent:Capacity:MemoryGiB"] = (32 + (32 * number)).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HostAgent:Capacity:StorageGiB"] = (512 * number + 512).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (choice.UsesQemu)
+        {
+            values["HostAgent:Hypervisor"] = "Qemu";
+            values["HostAgent:Qemu:GuestFolder"] = choice.GuestFolder;
+        }
+
         if (!File.Exists(Path.Combine(folder, "fabric", HostCredentialStore.FileName)))
         {
             values["HostAgent:JoinToken"] = await IssueJoinTokenAsync(portal, ct);

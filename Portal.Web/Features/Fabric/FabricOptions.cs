@@ -47,4 +47,19 @@ public sealed class SimulatedHostsOptions
     /// to show a host that fails attestation.
     /// </summary>
     public Dictionary<string, Dictionary<string, string?>> Overrides { get; set; } = [];
+
+    /// <summary>
+    /// Auto: QEMU where it is installed (with swtpm) and the guest template builds, the simulated hypervisor otherwise.
+    /// </summary>
+    public EmbeddedHypervisorMode Hypervisor { get; set; } = EmbeddedHypervisorMode.Auto;
+
+    /// <summary>Where the guest template (kernel, initramfs, template disk) is built; unset: <c>guest</c> in the data folder.</summary>
+    public string? GuestFolder { get; set; }
+}
+
+public enum EmbeddedHypervisorMode
+{
+    Auto,
+    Simulated,
+    Qemu,
 }

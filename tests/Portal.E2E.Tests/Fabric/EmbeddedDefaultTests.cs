@@ -39,5 +39,5 @@ public sealed class EmbeddedDefaultTests(EmbeddedPortalFixture portal) : Browser
 public sealed class EmbeddedPortalFixture() : PortalFixtureBase(postgres: false)
 {
     protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
-        [new("Fabric:SimulatedHosts:HeartbeatIntervalSeconds", "1")];
+        [new("Fabric:SimulatedHosts:HeartbeatIntervalSeconds", "1"), new("Fabric:SimulatedHosts:Hypervisor", "Simulated")];
 }

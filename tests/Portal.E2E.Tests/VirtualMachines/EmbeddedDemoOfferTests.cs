@@ -62,5 +62,6 @@ public sealed class EmbeddedDemoPortalFixture() : PortalFixtureBase(postgres: fa
     [
         new("Portal:SeedDemoOffer", "true"),
         new("Fabric:SimulatedHosts:HeartbeatIntervalSeconds", "1"),
+        new("Fabric:SimulatedHosts:Hypervisor", "Simulated"),
     ];
 }

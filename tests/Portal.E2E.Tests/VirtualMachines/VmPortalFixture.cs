@@ -23,6 +23,7 @@ public sealed class VmPortalFixture : PortalFixtureBase
     [
         new("Fabric:SimulatedHosts:Count", "2"),
         new("Fabric:SimulatedHosts:HeartbeatIntervalSeconds", "1"),
+        new("Fabric:SimulatedHosts:Hypervisor", "Simulated"),
     ];
 
     /// <summary>

@@ -44,6 +44,7 @@ public sealed class EmbeddedDefaultServer : WebApplicationFactory<Program>, IAsy
         builder.UseSetting("Portal:DataFolder", _dataFolder);
         builder.UseSetting("Portal:SeedDemoOffer", "false");
         builder.UseSetting("Fabric:SimulatedHosts:HeartbeatIntervalSeconds", "1");
+        builder.UseSetting("Fabric:SimulatedHosts:Hypervisor", "Simulated");
         // The failing host retries attestation every beat, so the quiet run below covers retries too.
         builder.UseSetting("Fabric:SimulatedHosts:Hosts:3:HostAgent:AttestationRetryInterval", "00:00:01");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
