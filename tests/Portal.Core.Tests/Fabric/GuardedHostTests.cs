@@ -77,6 +77,21 @@ public sealed class GuardedHostTests
     }
 
     [Fact]
+    public void Heartbeat_KeepsTheHypervisorItReports_AsOneShortLine_AndAnOlderAgentLeavesItUnknown()
+    {
+        var host = Joined();
+        host.RecordHeartbeat(new HostHeartbeatFacts(Capacity, HostResources.Zero, 0, 0, "1"), Now);
+        Assert.Equal(("unknown", "unknown"), (host.Hypervisor, host.Acceleration));
+
+        host.RecordHeartbeat(new HostHeartbeatFacts(Capacity, HostResources.Zero, 0, 0, "1",
+            new Portal.Core.Fabric.Protocol.HypervisorReport("QEMU", "TCG (KVM probe:\nno output)" + new string('x', 300), "7.2.22")), Now);
+
+        Assert.Equal("QEMU 7.2.22", host.Hypervisor);
+        Assert.StartsWith("TCG (KVM probe: no output)", host.Acceleration, StringComparison.Ordinal);
+        Assert.Equal(GuardedHost.AccelerationMaxLength, host.Acceleration.Length);
+    }
+
+    [Fact]
     public void States_RefuseBadTransitions()
     {
         var host = Joined();

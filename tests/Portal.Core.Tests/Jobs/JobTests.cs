@@ -94,7 +94,7 @@ public sealed class JobTests
         var step = job.Steps[0];
         Assert.Equal(JobStepState.Succeeded, step.State);
         Assert.Equal("fetched", step.Message);
-        Assert.Equal(25, job.Progress);
+        Assert.Equal(20, job.Progress);
     }
 
     [Fact]

@@ -152,6 +152,16 @@ public sealed class VirtualMachineTests
         Assert.Equal(VmState.Stopped, vm.State);
     }
 
+    [Fact]
+    public void ObservePowerState_RunningVmWhoseHypervisorCrashed_IsStopped()
+    {
+        var vm = InState(VmState.Running);
+
+        Assert.True(vm.ObservePowerState(Portal.Core.Fabric.Protocol.VmPowerState.Crashed, Now.AddMinutes(1)));
+
+        Assert.Equal(VmState.Stopped, vm.State);
+    }
+
     private static VirtualMachine Shielded(ShieldingPolicy policy) => VirtualMachine.Create(Guid.NewGuid(), Guid.NewGuid(), "s", Guid.NewGuid(),
         HardwareProfile.Create("Small", 1, 2, 20, null, Now), true, Now, Guid.NewGuid(), policy);
 

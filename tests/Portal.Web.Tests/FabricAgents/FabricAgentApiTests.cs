@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Attestation;
 using Portal.Core.Fabric;
 using Portal.Core.Fabric.Protocol;
+using Portal.Web.Features.Fabric;
 using Portal.Web.Tests.Fabric;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Offers;
@@ -168,6 +169,21 @@ public sealed class FabricAgentApiTests(FabricTestApp app) : IClassFixture<Fabri
         Assert.Equal((2, 1), (host.VmCount, host.RunningVmCount));
         Assert.NotNull(host.LastHeartbeatAt);
         Assert.Equal(AttestationStatus.NotConfigured, host.AttestationStatus);
+    }
+
+    [Fact]
+    public async Task Heartbeat_ReportsItsHypervisor_ShownToTheProvider()
+    {
+        var admin = await app.AdminAsync();
+        var agent = await TestAgent.JoinedAsync(app, admin);
+
+        using var response = await agent.Client.PostAsJsonAsync(FabricRoutes.Heartbeat, new HeartbeatRequest(
+            agent.HostId, TestAgent.Capacity, HostResources.Zero, [], null, "1",
+            new HypervisorReport("QEMU", "TCG (KVM probe: no guest output within 15 s)", "7.2.22")), OffersJson.Options);
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var shown = (await admin.GetItemsAsync<FabricHostDto>("/api/admin/v1/fabric/hosts")).Single(h => h.Id == agent.HostId);
+        Assert.Equal(("QEMU 7.2.22", "TCG (KVM probe: no guest output within 15 s)"), (shown.Hypervisor, shown.Acceleration));
     }
 
     [Fact]
