@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the guest template from Debian packages, reproducibly:
 #   OUT/vmlinuz          the Debian cloud kernel, extracted from its package (never installed)
-#   OUT/initrd.gz        busybox + virtio modules; its /init finds /dev/vda and switch_roots into it
-#   OUT/template.qcow2   the template disk: a busybox ext4 root file system
+#   OUT/initrd.gz        busybox + virtio, ACPI button and evdev modules; its /init finds /dev/vda and
+#                        switch_roots into it
+#   OUT/template.qcow2   the template disk: a busybox ext4 root file system whose init specialises the VM
+#                        at first boot from the answer port, runs a login prompt on ttyS0 and powers off on
+#                        the ACPI power button
 #   OUT/template.sha384  SHA-384 of template.qcow2 (hex)
-#   OUT/manifest.txt     packages and versions used, and the hash of this script
+#   OUT/manifest.txt     packages and versions used, and the hash of every guest input file
 # Usage: guest/build.sh [OUT]   (default guest/out). Downloads go to OUT/cache.
 set -euo pipefail
 
@@ -47,10 +50,22 @@ fi
 candidate() { apt-cache policy "$1" | awk '/Candidate:/ {print $2; exit}'; }
 packages=("$kernel_pkg" busybox-static)
 
+# Every file that goes into the outputs. Each one's SHA-256 is part of the cache key, so changing any
+# of them rebuilds. A file in this folder that is neither an input nor listed below is an error, so a
+# new guest file cannot be forgotten here.
+inputs=(build.sh initrd-init.sh guest-init.sh specialise.sh inittab acpi-power.sh shutdown.sh profile)
+not_inputs=(README.md boot-check.sh boot-check-host.py .gitignore)
+for f in "$here"/*; do
+  [[ -f "$f" ]] || continue
+  b="$(basename "$f")"
+  [[ " ${inputs[*]} ${not_inputs[*]} " == *" $b "* ]] \
+    || { echo "build.sh: $b is not listed as an input (inputs=) or a non-input (not_inputs=)" >&2; exit 2; }
+done
+
 manifest_new="$(
   for p in "${packages[@]}"; do echo "package $p $(candidate "$p")"; done
   echo "source_date_epoch $SOURCE_DATE_EPOCH"
-  echo "build_script_sha256 $(sha256sum "$here/build.sh" | cut -d' ' -f1)"
+  for f in "${inputs[@]}"; do echo "input_sha256 $f $(sha256sum "$here/$f" | cut -d' ' -f1)"; done
 )"
 
 if [[ -f "$out/manifest.txt" && -f "$out/template.qcow2" && -f "$out/vmlinuz" && -f "$out/initrd.gz" \
@@ -117,7 +132,8 @@ add_mod() {
   for d in $(mod_deps "$m"); do add_mod "$d"; done
   order+=("$m")
 }
-for m in virtio_pci virtio_blk virtio_console; do add_mod "$m"; done
+# virtio_console: the answer port; button + evdev: the ACPI power button as /dev/input/event* for acpid.
+for m in virtio_pci virtio_blk virtio_console button evdev; do add_mod "$m"; done
 
 initrd="$work/initrd"
 add_busybox "$initrd"
@@ -139,16 +155,26 @@ fix_times "$initrd"
 root="$work/root"
 add_busybox "$root"
 mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/run" "$root/root" \
-         "$root/etc/tenantportal" "$root/var/log"
+         "$root/etc/tenantportal" "$root/etc/init.d" "$root/etc/acpi/PWRF" "$root/var/log"
 chmod 1777 "$root/tmp"
-chmod 0700 "$root/root"
-install -m 0755 "$here/guest-init.sh" "$root/sbin/init"
+chmod 0700 "$root/root" "$root/etc/tenantportal"
+# busybox init (/sbin/init -> busybox) reads /etc/inittab: rcS at boot, getty on ttyS0, shutdown.sh at power-off.
+install -m 0644 "$here/inittab" "$root/etc/inittab"
+install -m 0755 "$here/guest-init.sh" "$root/etc/init.d/rcS"
+install -m 0755 "$here/shutdown.sh" "$root/etc/init.d/shutdown"
 install -m 0755 "$here/specialise.sh" "$root/etc/tenantportal/specialise.sh"
+# busybox acpid runs /etc/acpi/PWRF/00000080 on the power button (its built-in event and action tables).
+install -m 0755 "$here/acpi-power.sh" "$root/etc/acpi/PWRF/00000080"
+install -m 0644 "$here/profile" "$root/etc/profile"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"
-printf 'root:*:0:0:99999:7:::\n' >"$root/etc/shadow"
+# Root's password is locked ("*") until the specialisation sets its hash.
+printf 'root:*:%d:0:99999:7:::\n' $((SOURCE_DATE_EPOCH / 86400)) >"$root/etc/shadow"
+printf 'ttyS0\n' >"$root/etc/securetty"
+chmod 0644 "$root/etc/passwd" "$root/etc/group" "$root/etc/securetty"
 chmod 0600 "$root/etc/shadow"
 printf 'template\n' >"$root/etc/hostname"
+printf '127.0.0.1 localhost\n' >"$root/etc/hosts"
 fix_times "$root"
 rm -f "$work/root.img"
 mke2fs -q -F -t ext4 -L tp-root -U "$fs_uuid" -E "hash_seed=$hash_seed,root_owner=0:0" \

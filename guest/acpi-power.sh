@@ -1,0 +1,7 @@
+#!/bin/sh
+# /etc/acpi/PWRF/00000080: busybox acpid runs it when the ACPI power button is pressed (QMP
+# system_powerdown). Announces the power-off and asks init for it; init runs /etc/init.d/shutdown
+# (sync, root read-only) and powers off.
+PATH=/sbin:/bin:/usr/sbin:/usr/bin
+echo "TENANTPORTAL-GUEST-POWEROFF reason=acpi" >/dev/console
+exec poweroff
