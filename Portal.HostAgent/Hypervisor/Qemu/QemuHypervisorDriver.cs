@@ -58,6 +58,16 @@ public sealed partial class QemuHypervisorDriver : IHypervisorDriver, IAsyncDisp
         Load();
     }
 
+    /// <summary>
+    /// Raised for every helper process any QEMU driver in this process starts (name: qemu, swtpm, qemu-img, qemu-probe;
+    /// and its pid), before any secret is written to it. For diagnostics and tests.
+    /// </summary>
+    public static event Action<string, int>? ProcessStarted
+    {
+        add => ChildProcess.Started += value;
+        remove => ChildProcess.Started -= value;
+    }
+
     public HypervisorInfo Info => new("QEMU", _acceleration.IsCompletedSuccessfully ? _acceleration.Result.Description : "KVM probe running", _version);
 
     public HostResources Capacity { get; }

@@ -16,7 +16,7 @@ internal sealed class QemuHypervisorOptionsValidation(IOptions<HostAgentOptions>
             ("SwtpmBinary", options.SwtpmBinary, "swtpm"),
         })
         {
-            if (FindExecutable(binary) is null)
+            if (QemuInstallation.Find(binary) is null)
             {
                 failures.Add($"HostAgent:Qemu:{key}: '{binary}' is not an executable file or on PATH (install the Debian package {package}).");
             }
@@ -39,20 +39,4 @@ internal sealed class QemuHypervisorOptionsValidation(IOptions<HostAgentOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    public static string? FindExecutable(string binary)
-    {
-        if (binary.Contains('/'))
-        {
-            return IsExecutable(binary) ? Path.GetFullPath(binary) : null;
-        }
-
-        return (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, binary))
-            .FirstOrDefault(IsExecutable);
-    }
-
-    private static bool IsExecutable(string path) =>
-        File.Exists(path) && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }
