@@ -45,8 +45,8 @@ public sealed class QemuLifecycleTests(GuestBuild guest, ITestOutputHelper outpu
         var folder = Path.Combine(host.DataFolder, "vms", vm.Id.ToString("N"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
         var disk = await File.ReadAllBytesAsync(Path.Combine(folder, "disk.qcow2"));
-        Assert.True(disk.AsSpan().StartsWith("QFI\xfb"u8), "the disk is a qcow2 image");
-        Assert.True(disk.AsSpan().IndexOf("LUKS\xba\xbe"u8) >= 0, "the qcow2 carries a LUKS header");
+        Assert.True(disk.AsSpan().StartsWith(new byte[] { 0x51, 0x46, 0x49, 0xfb }), "the disk is a qcow2 image");
+        Assert.True(disk.AsSpan().IndexOf(new byte[] { 0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe }) >= 0, "the qcow2 carries a LUKS header");
 
         stopwatch.Restart();
         var running = await driver.StartAsync(vm.Id, key, CancellationToken.None);
