@@ -313,11 +313,16 @@ public sealed partial class QemuHypervisorDriver : IHypervisorDriver, IAsyncDisp
             await run.Qmp!.ExecuteAsync("system_powerdown", null, ct);
             await run.Stopped.WaitAsync(_options.ShutdownTimeout, ct);
         }
-        catch (Exception e) when (e is TimeoutException or QmpException or IOException)
+        catch (Exception e) when (e is TimeoutException or QmpException or IOException or OperationCanceledException)
         {
             if (!run.Stopped.IsCompleted)
             {
                 await MoveAsync(vmId, VmPowerState.Running, null, CancellationToken.None, VmPowerState.Stopping);
+            }
+
+            if (e is OperationCanceledException)
+            {
+                throw;
             }
 
             throw new HypervisorException(HypervisorError.GuestFailed, e is TimeoutException
@@ -571,6 +576,22 @@ public sealed partial class QemuHypervisorDriver : IHypervisorDriver, IAsyncDisp
     /// <summary>Waits for QEMU's exit and records what it means: Off after a guest shutdown or a quit, Crashed otherwise.</summary>
     private async Task MonitorAsync(Guid vmId, RunningVm run)
     {
+        try
+        {
+            await RecordExitAsync(vmId, run);
+        }
+        catch (Exception e)
+        {
+            LogMonitorFailed(e, vmId);
+        }
+        finally
+        {
+            run.MarkStopped();
+        }
+    }
+
+    private async Task RecordExitAsync(Guid vmId, RunningVm run)
+    {
         var qemu = run.Qemu!;
         await qemu.Exited;
         var reason = run.ShutdownReason;
@@ -615,10 +636,7 @@ public sealed partial class QemuHypervisorDriver : IHypervisorDriver, IAsyncDisp
         {
             // Deleted meanwhile.
         }
-        finally
-        {
-            run.MarkStopped();
-        }
+    
     }
 
     private static void OnEvent(RunningVm run, QmpEvent e)
@@ -886,6 +904,9 @@ public sealed partial class QemuHypervisorDriver : IHypervisorDriver, IAsyncDisp
 
     [LoggerMessage(LogLevel.Warning, "VM {VmId} crashed: {Fault}")]
     private partial void LogCrashed(Guid vmId, string fault);
+
+    [LoggerMessage(LogLevel.Error, "Could not record how VM {VmId} stopped")]
+    private partial void LogMonitorFailed(Exception exception, Guid vmId);
 
     [LoggerMessage(LogLevel.Information, "Deleted VM {VmId}")]
     private partial void LogDeleted(Guid vmId);
