@@ -3,5 +3,6 @@
 # system_powerdown). Announces the power-off and asks init for it; init runs /etc/init.d/shutdown
 # (sync, root read-only) and powers off.
 PATH=/sbin:/bin:/usr/sbin:/usr/bin
-echo "TENANTPORTAL-GUEST-POWEROFF reason=acpi" >/dev/console
+# Leading newline: the console may sit at "NAME login: " without one.
+printf '\nTENANTPORTAL-GUEST-POWEROFF reason=acpi\n' >/dev/console
 exec poweroff

@@ -6,8 +6,12 @@ a running QEMU, with its sockets in one folder (console.sock, answer.sock, qmp.s
                                                          log in on the console, power down by ACPI
   boot-check-host.py later-boot DIR NAME                 expect ALREADY-SPECIALISED and a login
                                                          prompt, power down by ACPI
-  boot-check-host.py bad-archive DIR                     send an archive with a "../" name, expect
+  boot-check-host.py bad-archive DIR                     connect only once the guest waits, send half
+                                                         an archive and disconnect, reconnect and send
+                                                         an archive with a "../" name: expect
                                                          SPECIALISE-FAILED (the guest powers off)
+  boot-check-host.py waiting-powerdown DIR               power down by ACPI while the guest waits for
+                                                         its specialisation
 
 Every wait is bounded. Prints one line per step with the seconds since the script started. Never
 prints the password.
@@ -188,6 +192,16 @@ def bad_archive(d):
     deadline = time.monotonic() + 30
     console = Stream(connect(os.path.join(d, "console.sock"), deadline), "console")
     payload = archive([("computer-name", b"bad-one"), ("../etc/passwd", b"x::0:0::/:/bin/sh\n")])
+    # A host that connects late, and one that goes away part-way, are waited for.
+    console.wait_for(b"TENANTPORTAL-SPECIALISE-WAITING", 60)
+    log("console: TENANTPORTAL-SPECIALISE-WAITING")
+    time.sleep(1)
+    first = connect(os.path.join(d, "answer.sock"), deadline)
+    first.sendall(b"TENANTPORTAL-SPECIALISATION 1 %d\n" % len(payload) + payload[:3000])
+    time.sleep(1)
+    first.close()
+    log("answer port: connected late, sent half an archive, disconnected")
+    time.sleep(1)
     answer = send_specialisation(d, payload, deadline)
     _, line = answer.wait_for([b"TENANTPORTAL-SPECIALISED ", b"TENANTPORTAL-SPECIALISE-FAILED"], 60)
     if line != "TENANTPORTAL-SPECIALISE-FAILED reason=bad-entry-name":
@@ -199,6 +213,15 @@ def bad_archive(d):
     log(f"console: {line}")
 
 
+def waiting_powerdown(d):
+    console = Stream(connect(os.path.join(d, "console.sock"), time.monotonic() + 30), "console")
+    console.wait_for(b"TENANTPORTAL-SPECIALISE-WAITING", 60)
+    log("console: TENANTPORTAL-SPECIALISE-WAITING")
+    qmp_powerdown(d)
+    console.wait_for(b"TENANTPORTAL-GUEST-POWEROFF reason=acpi", 30)
+    log("console: TENANTPORTAL-GUEST-POWEROFF reason=acpi")
+
+
 def main(argv):
     if len(argv) == 5 and argv[1] == "first-boot":
         first_boot(argv[2], argv[3], argv[4])
@@ -206,6 +229,8 @@ def main(argv):
         later_boot(argv[2], argv[3])
     elif len(argv) == 3 and argv[1] == "bad-archive":
         bad_archive(argv[2])
+    elif len(argv) == 3 and argv[1] == "waiting-powerdown":
+        waiting_powerdown(argv[2])
     else:
         die(__doc__)
 

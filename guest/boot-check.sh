@@ -2,19 +2,24 @@
 # Boots the guest template under QEMU (TCG) and proves the host <-> guest protocol end to end, with raw
 # QEMU commands and the same devices the QEMU driver gives a VM (serial console, answer port and QMP as
 # unix sockets; see guest/README.md):
-#   1. a plain qcow2 overlay of the template gets an archive with a "../" name: the guest must answer
-#      RECEIVED with the archive's sha256, then SPECIALISE-FAILED reason=bad-entry-name, and power off;
+#   1. a plain qcow2 overlay of the template: the host connects only once the guest waits, sends half an
+#      archive and goes away, then sends an archive with a "../" name: the guest must answer RECEIVED
+#      with the archive's sha256, then SPECIALISE-FAILED reason=bad-entry-name, and power off;
+#      booted again, it waits again (nothing was applied), and QMP system_powerdown powers it off
+#      while it waits;
 #   2. a LUKS-encrypted qcow2 copy with an swtpm vTPM (state encrypted) attached as tpm-crb, first boot:
 #      READY (tpm0=present, root=rw), a specialisation (computer name, a marker administrator password,
 #      an authorized key, an answer file, one file) answered RECEIVED + SPECIALISED on the port and
 #      SPECIALISED on the console; root logs in on the console with the marker password; QMP
 #      system_powerdown makes the guest print POWEROFF reason=acpi and QEMU exit;
 #   3. the same disk again: ALREADY-SPECIALISED with the same name and a login prompt; power-down.
+# First, archive-check.sh runs the guest's archive checks on the host against 35 archives (no QEMU).
 # Then: the marker password is nowhere in the qcow2's bytes, its decrypted bytes, the vTPM state or the
 # serial logs; a wrong disk key is refused.
 # The host side of the protocol is boot-check-host.py (python3).
 # Usage: guest/boot-check.sh [OUT]   (default guest/out, as built by guest/build.sh)
 # LUKS_ITER_TIME=MS sets the LUKS key slot's PBKDF time (QEMU's default is 2000 ms).
+# BOOT_CHECK_KEEP=1 keeps the work folder (serial logs; keys removed) and prints its path.
 # Exits 0 only if every check passes.
 set -euo pipefail
 
@@ -44,7 +49,12 @@ cleanup() {
     kill "$swtpm_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$swtpm_pid" 2>/dev/null || break; sleep 0.1; done
   fi
-  rm -rf "$work"
+  if [[ "${BOOT_CHECK_KEEP:-}" == 1 ]]; then
+    rm -f "$work"/*.key "$work/password" "$work/vm.raw"
+    echo "boot-check: work folder kept: $work"
+  else
+    rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 
@@ -93,6 +103,9 @@ serial_line() { tr -d '\r' <"$1/serial.log" | grep -a -m1 "^$2" || true; }
 
 host() { python3 "$here/boot-check-host.py" "$@"; }
 
+echo "0. the guest's archive checks, on the host (archive-check.sh)"
+"$here/archive-check.sh" | sed 's/^/  /'
+
 echo "1. malformed archive on a plain qcow2 overlay of the template"
 qemu-img create -q -f qcow2 -F qcow2 -b "$out/template.qcow2" "$work/bad.qcow2"
 qemu_start "$work/b1" -drive "file=$work/bad.qcow2,if=virtio,format=qcow2"
@@ -105,6 +118,10 @@ echo "  $line"
 if tr -d '\r' <"$work/b1/serial.log" | grep -aq '^TENANTPORTAL-SPECIALISED'; then
   echo "boot-check: guest specialised from a malformed archive" >&2; exit 1
 fi
+echo "   the same overlay again: still waiting; ACPI power-down while it waits"
+qemu_start "$work/b1w" -drive "file=$work/bad.qcow2,if=virtio,format=qcow2"
+host waiting-powerdown "$work/b1w"
+qemu_wait_exit 30 "$work/b1w"
 
 echo "2. LUKS-encrypted qcow2 copy with an swtpm vTPM (tpm-crb): first boot, specialisation, login, ACPI power-down"
 key="$work/disk.key"

@@ -53,8 +53,8 @@ packages=("$kernel_pkg" busybox-static)
 # Every file that goes into the outputs. Each one's SHA-256 is part of the cache key, so changing any
 # of them rebuilds. A file in this folder that is neither an input nor listed below is an error, so a
 # new guest file cannot be forgotten here.
-inputs=(build.sh initrd-init.sh guest-init.sh specialise.sh inittab acpi-power.sh shutdown.sh profile)
-not_inputs=(README.md boot-check.sh boot-check-host.py .gitignore)
+inputs=(build.sh initrd-init.sh guest-init.sh specialise.sh inittab login-prompt.sh acpi-power.sh shutdown.sh profile)
+not_inputs=(README.md boot-check.sh boot-check-host.py archive-check.sh .gitignore)
 for f in "$here"/*; do
   [[ -f "$f" ]] || continue
   b="$(basename "$f")"
@@ -158,9 +158,11 @@ mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/run" "$root/roo
          "$root/etc/tenantportal" "$root/etc/init.d" "$root/etc/acpi/PWRF" "$root/var/log"
 chmod 1777 "$root/tmp"
 chmod 0700 "$root/root" "$root/etc/tenantportal"
-# busybox init (/sbin/init -> busybox) reads /etc/inittab: rcS at boot, getty on ttyS0, shutdown.sh at power-off.
+# busybox init (/sbin/init -> busybox) reads /etc/inittab: rcS, then specialise.sh once, the login
+# prompt on ttyS0, shutdown.sh at power-off.
 install -m 0644 "$here/inittab" "$root/etc/inittab"
 install -m 0755 "$here/guest-init.sh" "$root/etc/init.d/rcS"
+install -m 0755 "$here/login-prompt.sh" "$root/etc/init.d/login-prompt"
 install -m 0755 "$here/shutdown.sh" "$root/etc/init.d/shutdown"
 install -m 0755 "$here/specialise.sh" "$root/etc/tenantportal/specialise.sh"
 # busybox acpid runs /etc/acpi/PWRF/00000080 on the power button (its built-in event and action tables).
@@ -179,9 +181,12 @@ fix_times "$root"
 rm -f "$work/root.img"
 mke2fs -q -F -t ext4 -L tp-root -U "$fs_uuid" -E "hash_seed=$hash_seed,root_owner=0:0" \
   -d "$root" "$work/root.img" "$disk_size" >/dev/null
-# mke2fs copies each file's ctime, which cannot be set from user space: fix it in the image.
+# mke2fs copies each file's ctime, which cannot be set from user space, and its owner, which is the
+# building user: set both in the image (every file owned by root, whoever builds).
 (cd "$root" && find . | sort | sed -e 's|^\.||' -e 's|^$|/|' \
-  | while IFS= read -r f; do printf 'sif "%s" ctime @%s\n' "$f" "$SOURCE_DATE_EPOCH"; done) >"$work/ctime.cmds"
+  | while IFS= read -r f; do
+      printf 'sif "%s" ctime @%s\nsif "%s" uid 0\nsif "%s" gid 0\n' "$f" "$SOURCE_DATE_EPOCH" "$f" "$f"
+    done) >"$work/ctime.cmds"
 debugfs -w -f "$work/ctime.cmds" "$work/root.img" >/dev/null 2>"$work/debugfs.err" \
   || { cat "$work/debugfs.err" >&2; exit 1; }
 if grep -v '^debugfs ' "$work/debugfs.err" | grep -q .; then cat "$work/debugfs.err" >&2; exit 1; fi

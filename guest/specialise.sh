@@ -1,6 +1,6 @@
 #!/bin/sh
-# /etc/tenantportal/specialise.sh: the first-boot specialisation, run by /etc/init.d/rcS when the marker
-# /etc/tenantportal/specialised is absent. Protocol (host -> guest, on the virtio-serial port named
+# /etc/tenantportal/specialise.sh: the first-boot specialisation, run once by init after rcS; does
+# nothing if the marker /etc/tenantportal/specialised exists. Protocol (host -> guest, on the virtio-serial port named
 # org.tenantportal.answer):
 #   "TENANTPORTAL-SPECIALISATION 1 <LENGTH>\n" then LENGTH bytes of a POSIX ustar archive.
 # Guest -> host on the same port: "TENANTPORTAL-RECEIVED <sha256 of the archive>\n", then
@@ -9,8 +9,11 @@
 # bounded sizes), extracted to a tmpfs and applied: hostname, root's password hash in /etc/shadow,
 # root's authorized_keys, the answer file, rdp.pfx and files/*. Then the marker is written, the disk
 # synced and the result printed on the serial console. Nothing secret is printed.
-# Exit 0 when specialised; 1 after printing TENANTPORTAL-SPECIALISE-FAILED (the caller powers off).
+# When specialised, flags /run/tenantportal-ready (the login prompt starts). On failure prints
+# TENANTPORTAL-SPECIALISE-FAILED reason=WORD and powers off (root read-only first).
 # "specialise.sh receive" is the internal receiving step, run under `timeout` with the port on fd 3.
+# Sourced with SPECIALISE_FUNCTIONS_ONLY=1 it only defines its functions (guest/archive-check.sh tests
+# the archive checks on the host that way).
 PATH=/sbin:/bin:/usr/sbin:/usr/bin
 export PATH
 umask 077
@@ -55,7 +58,7 @@ receive() {
   done
 }
 
-if [ "${1:-}" = receive ]; then
+if [ "${1:-}" = receive ] && [ "${SPECIALISE_FUNCTIONS_ONLY:-}" != 1 ]; then
   receive
 fi
 
@@ -78,11 +81,15 @@ cleanup() {
   fi
 }
 
-# $1 = one word saying what went wrong (never a secret).
+# $1 = one word saying what went wrong (never a secret). Reports it and powers off.
 fail() {
   cleanup
   echo "TENANTPORTAL-SPECIALISE-FAILED reason=$1"
   port_say "TENANTPORTAL-SPECIALISE-FAILED reason=$1"
+  sync
+  mount -o remount,ro / 2>/dev/null
+  sync
+  poweroff -f
   exit 1
 }
 
@@ -213,17 +220,24 @@ put() {
   cp "$1" "$2.new" && chown 0:0 "$2.new" && chmod 0600 "$2.new" && mv -f "$2.new" "$2"
 }
 
-apply() {
-  local x="$WORK/x" name hash day
+# Checks the extracted values before anything is applied; sets NAME.
+check_values() {
+  local x="$WORK/x"
   [ -f "$x/computer-name" ] || fail missing-computer-name
   one_line "$x/computer-name" || fail bad-computer-name
-  name=$(cat "$x/computer-name")
-  case "$name" in '' | *[!A-Za-z0-9-]*) fail bad-computer-name ;; esac
-  [ "${#name}" -le 63 ] || fail bad-computer-name
-
+  NAME=$(cat "$x/computer-name")
+  # [A-Za-z0-9-]{1,63}, not starting with "-" (hostname would take it for an option).
+  case "$NAME" in '' | -* | *[!A-Za-z0-9-]*) fail bad-computer-name ;; esac
+  [ "${#NAME}" -le 63 ] || fail bad-computer-name
   if [ -f "$x/administrator-password" ]; then
     one_line "$x/administrator-password" || fail bad-administrator-password
     [ "$(tr -d '\n' <"$x/administrator-password" | wc -c)" -gt 0 ] || fail bad-administrator-password
+  fi
+}
+
+apply() {
+  local x="$WORK/x" name="$NAME" hash day
+  if [ -f "$x/administrator-password" ]; then
     hash=$(mkpasswd -m sha512 <"$x/administrator-password")
     rm -f "$x/administrator-password"
     case "$hash" in '$6$'*) ;; *) fail password-hash-failed ;; esac
@@ -257,11 +271,24 @@ apply() {
     && mv -f /etc/hosts.new /etc/hosts || fail apply-failed-hostname
   hostname "$name" || fail apply-failed-hostname
 
+  # Everything above is on the disk before the marker says so.
+  sync
   printf '%s\n' "$name" >"$ETC/specialised.new" && chmod 0644 "$ETC/specialised.new" \
     && mv -f "$ETC/specialised.new" "$ETC/specialised" || fail apply-failed-marker
   sync
   SPECIALISED_NAME=$name
 }
+
+[ "${SPECIALISE_FUNCTIONS_ONLY:-}" = 1 ] && return 0
+
+# Only ever in the guest (busybox init as PID 1, this script installed): it powers off on failure.
+if [ "$(cat /proc/1/comm 2>/dev/null)" != init ] || [ ! -f "$ETC/specialise.sh" ]; then
+  echo "specialise.sh: runs only inside the guest" >&2
+  exit 2
+fi
+
+[ -f "$ETC/specialised" ] && exit 0
+echo "TENANTPORTAL-SPECIALISE-WAITING"
 
 port=""
 for n in /sys/class/virtio-ports/*/name; do
@@ -275,8 +302,9 @@ done
 
 mkdir -p "$WORK"
 mount -t tmpfs -o size=48m,mode=0700,nosuid,nodev,noexec tmpfs "$WORK" || fail no-tmpfs
-# One descriptor for the header, the archive and the answers.
-exec 3<>"$port" || fail cannot-open-answer-port
+# One descriptor for the header, the archive and the answers, opened once: closing the port discards
+# what the host has sent. ("command" keeps a failed redirection from ending the script silently.)
+command exec 3<>"$port" || fail cannot-open-answer-port
 port_fd=3
 
 timeout "$WAIT_SECONDS" "$0" receive
@@ -289,10 +317,12 @@ esac
 port_say "TENANTPORTAL-RECEIVED $(sha256sum "$ARCHIVE" | cut -d' ' -f1)"
 
 extract
+check_values
 apply
 cleanup
 echo "TENANTPORTAL-SPECIALISED name=$SPECIALISED_NAME"
 echo "specialised as $SPECIALISED_NAME"
 port_say "TENANTPORTAL-SPECIALISED name=$SPECIALISED_NAME"
 exec 3<&-
+: >/run/tenantportal-ready
 exit 0
