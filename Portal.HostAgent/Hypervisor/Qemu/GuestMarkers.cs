@@ -28,13 +28,13 @@ internal sealed class GuestMarkers
 
     public void OnLine(string line)
     {
-        var start = line.IndexOf("TENANTPORTAL-", StringComparison.Ordinal);
-        if (start < 0)
+        // Only at the start of a line: a prompt or a tenant's typing elsewhere on a line is not the guest reporting.
+        line = line.TrimStart('\r').TrimEnd();
+        if (!line.StartsWith("TENANTPORTAL-", StringComparison.Ordinal))
         {
             return;
         }
 
-        line = line[start..].Trim();
         if (Is(line, Ready, out var details))
         {
             _ready.TrySetResult(details);
