@@ -4,7 +4,7 @@ namespace Portal.HostAgent.Hypervisor.Qemu;
 /// The lines a guest prints on its serial console that the driver acts on (see <c>guest/README.md</c>); each parsed once.
 /// Nothing secret is ever in them.
 /// </summary>
-internal sealed class GuestMarkers
+public sealed class GuestMarkers
 {
     public const string Ready = "TENANTPORTAL-GUEST-READY";
     public const string Waiting = "TENANTPORTAL-SPECIALISE-WAITING";

@@ -95,6 +95,26 @@ public sealed class QemuFaultTests(GuestBuild guest)
     }
 
     [Fact]
+    public async Task AGuestThatRefusesItsSpecialisation_FailsTheStepWithItsReason_AndPowersOff()
+    {
+        await using var host = new QemuHost(guest);
+        var driver = host.Driver();
+        var key = QemuHost.NewKey();
+        var vm = await host.CreateAsync(driver, "refused", key);
+        await driver.StartAsync(vm.Id, key, CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<HypervisorException>(() =>
+            driver.SpecializeAsync(vm.Id, ArchiveWithoutComputerName(), new SyncProgress([]), CancellationToken.None));
+
+        Assert.Equal(HypervisorError.GuestFailed, refused.Error);
+        Assert.Equal("The guest could not apply its specialisation: missing-computer-name.", refused.Message);
+        Assert.False(driver.Find(vm.Id)!.Specialized);
+        var off = await Eventually.ValueAsync(
+            () => Task.FromResult(driver.Find(vm.Id)!), v => v.State is VmPowerState.Off or VmPowerState.Crashed, "the guest powered off", TimeSpan.FromSeconds(60));
+        Assert.Equal(VmPowerState.Off, off.State);
+    }
+
+    [Fact]
     public async Task TheKvmProbe_FallsBackToTcg_WithinItsTimeout()
     {
         await using var host = new QemuHost(guest);
@@ -123,6 +143,21 @@ public sealed class QemuFaultTests(GuestBuild guest)
 
         Assert.Equal(info, driver.Info);
         Assert.All(host.Started.Where(p => p.Name == "qemu-probe"), p => Assert.False(QemuHost.IsAlive(p.Pid)));
+    }
+
+    private static byte[] ArchiveWithoutComputerName()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(buffer, System.Formats.Tar.TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "answer-file")
+            {
+                DataStream = new MemoryStream("<unattend/>"u8.ToArray()),
+                ModificationTime = DateTimeOffset.UnixEpoch,
+            });
+        }
+
+        return buffer.ToArray();
     }
 
     private static async Task<(int ExitCode, string Output)> ReadDiskAsync(string disk, byte[] passphrase)
