@@ -26,7 +26,8 @@ public sealed class HostAgentOptions
     /// </summary>
     public string? JoinToken { get; set; }
 
-    public HostCapacityOptions Capacity { get; set; } = new();
+    /// <summary>What this host offers to VMs. Optional for the QEMU driver, which then reads it from the host (cores, memory, free disk).</summary>
+    public HostCapacityOptions? Capacity { get; set; }
 
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
@@ -34,6 +35,13 @@ public sealed class HostAgentOptions
     /// <summary>How long to wait before trying again when the portal cannot be reached.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Which hypervisor runs this host's VMs (<c>HostAgent:Hypervisor</c>).</summary>
+public enum HypervisorKind
+{
+    Simulated,
+    Qemu,
 }
 
 /// <summary>What this host offers to VMs.</summary>

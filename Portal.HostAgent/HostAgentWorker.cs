@@ -81,7 +81,7 @@ internal sealed class HostAgentWorker(
             try
             {
                 var joined = await portal.JoinAsync(new JoinRequest(
-                    settings.JoinToken.Trim(), settings.HostName, settings.Capacity.ToResources(), AgentVersion,
+                    settings.JoinToken.Trim(), settings.HostName, hypervisor.Capacity, AgentVersion,
                     health.TransportPublicKey.ToArray()), ct);
                 var membership = new HostMembership(joined.HostId, joined.HostName, settings.PortalUrl, joined.Credential);
                 store.Save(membership);

@@ -45,7 +45,7 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
         _options = options.Value;
         _time = time;
         _logger = logger;
-        Capacity = agent.Value.Capacity.ToResources();
+        Capacity = (agent.Value.Capacity ?? new HostCapacityOptions()).ToResources();
         _root = Path.Combine(Path.GetFullPath(agent.Value.DataFolder), "vms");
         Directory.CreateDirectory(_root);
         Load();
