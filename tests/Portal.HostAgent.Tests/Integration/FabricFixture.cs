@@ -39,13 +39,12 @@ namespace Portal.HostAgent.Tests.Integration;
 /// is in the library, and a tenant with a subscription and shielding data whose password and answer file hold
 /// <see cref="Marker"/>. Every process it starts is stopped by its own handle; every wait polls with a deadline.
 /// </summary>
-public sealed class FabricFixture : IAsyncLifetime
+public class FabricFixture : IAsyncLifetime
 {
     public const string AdminEmail = "admin@faults.test";
     public const string TenantEmail = "tenant@faults.test";
     private const string AdminPassword = "Faults-Admin-Passw0rd-1";
     private const string TenantPassword = "Faults-Tenant-Passw0rd-1";
-    private const string DiskFileName = "ws2025.vhdx";
 
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(6);
@@ -59,7 +58,7 @@ public sealed class FabricFixture : IAsyncLifetime
     private readonly List<AgentProcess> _processes = [];
     private readonly Lock _lock = new();
 
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), $"fabric-faults-{Guid.NewGuid():N}");
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), $"fabric-{Guid.NewGuid():N}");
 
     /// <summary>Random; the tenant's administrator password and answer file contain it, and nothing the provider holds may.</summary>
     public string Marker { get; } = $"Mk{Convert.ToHexString(RandomNumberGenerator.GetBytes(12))}";
@@ -92,9 +91,9 @@ public sealed class FabricFixture : IAsyncLifetime
 
     public Guid ShieldingDataId { get; private set; }
 
-    public Agent HostA { get; private set; } = default!;
+    public Agent HostA { get; protected set; } = default!;
 
-    public Agent HostB { get; private set; } = default!;
+    public Agent HostB { get; protected set; } = default!;
 
     public IReadOnlyList<AgentProcess> Processes
     {
@@ -135,12 +134,21 @@ public sealed class FabricFixture : IAsyncLifetime
         await SetUpOfferAsync();
         await SetUpTenantAsync();
 
+        await StartHostsAsync();
+    }
+
+    /// <summary>Two simulated hosts, host-a and host-b, both healthy for shielded VMs.</summary>
+    protected virtual async Task StartHostsAsync()
+    {
         HostA = await StartAgentAsync("host-a");
         HostB = await StartAgentAsync("host-b");
         await WaitForHostsAsync(hosts => hosts.Count(h => h.Name is "host-a" or "host-b" && h.HealthyForShieldedVms) == 2);
     }
 
-    public async Task DisposeAsync()
+    /// <summary>The template's disk as the provider uploads it, and its file name: random bytes, which the simulated hosts accept.</summary>
+    protected virtual (byte[] Disk, string FileName) TemplateDisk() => (RandomNumberGenerator.GetBytes(200_000), "ws2025.vhdx");
+
+    public virtual async Task DisposeAsync()
     {
         foreach (var process in Processes)
         {
@@ -300,9 +308,9 @@ public sealed class FabricFixture : IAsyncLifetime
         Eventually.ValueAsync(() => JobAsync(jobId), condition, $"job {jobId}", timeout ?? Deadline, job => $"{Describe(job)}\n{ProcessOutput()}");
 
     /// <summary>Waits for the job to end; asserts it succeeded.</summary>
-    public async Task<JobDto> SucceededAsync(Guid jobId)
+    public async Task<JobDto> SucceededAsync(Guid jobId, TimeSpan? timeout = null)
     {
-        var job = await WaitForJobAsync(jobId, j => j.State is JobState.Succeeded or JobState.Failed or JobState.Cancelled);
+        var job = await WaitForJobAsync(jobId, j => j.State is JobState.Succeeded or JobState.Failed or JobState.Cancelled, timeout);
         Assert.True(job.State == JobState.Succeeded, Describe(job));
         return job;
     }
@@ -362,11 +370,11 @@ public sealed class FabricFixture : IAsyncLifetime
         var size = await CreatedAsync<HardwareProfileDto>(await Admin.PostAsJsonAsync("/api/admin/v1/hardware-profiles",
             new HardwareProfileRequest("Small", 2, 4, 40, null), Json));
         SizeId = size.Id;
+        var (disk, diskFileName) = TemplateDisk();
         var template = await CreatedAsync<TemplateDto>(await Admin.PostAsJsonAsync("/api/admin/v1/templates",
-            new TemplateRequest("Windows Server 2025", OsFamily.Windows, "2025 Datacenter", 2, DiskFileName, 40, size.Id, "For the fault tests"), Json));
+            new TemplateRequest("Windows Server 2025", OsFamily.Windows, "2025 Datacenter", 2, diskFileName, 40, size.Id, "For the fault tests"), Json));
         TemplateId = template.Id;
 
-        var disk = RandomNumberGenerator.GetBytes(200_000);
         using (var content = new ByteArrayContent(disk))
         {
             content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
@@ -375,7 +383,7 @@ public sealed class FabricFixture : IAsyncLifetime
         }
 
         var signer = Guardian.Create("Provider template signing");
-        Catalog = await VolumeSignatureCatalog.SignAsync(new MemoryStream(disk), "WS2025", new Version(1, 0, 0, 0), DiskFileName, signer, TimeProvider.System);
+        Catalog = await VolumeSignatureCatalog.SignAsync(new MemoryStream(disk), "WS2025", new Version(1, 0, 0, 0), diskFileName, signer, TimeProvider.System);
         var catalogFile = new ByteArrayContent(Catalog.ToArray());
         catalogFile.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using (var form = new MultipartFormDataContent { { catalogFile, "file", "ws2025.vsc" } })

@@ -51,7 +51,7 @@ public sealed class SecretLeakFabricTests(FabricFixture fabric)
     }
 
     /// <summary>The marker as UTF-8 and UTF-16 text, as hex (both cases) of each, and as base64 of each at every alignment.</summary>
-    private static List<(string Name, byte[] Bytes)> Forms(string secret)
+    internal static List<(string Name, byte[] Bytes)> Forms(string secret)
     {
         var forms = new List<(string, byte[])>();
         foreach (var (encoding, bytes) in new[] { ("UTF-8", Encoding.UTF8.GetBytes(secret)), ("UTF-16", Encoding.Unicode.GetBytes(secret)) })
@@ -71,7 +71,7 @@ public sealed class SecretLeakFabricTests(FabricFixture fabric)
     }
 
     /// <summary>A scan that cannot find is no proof: each form is found where it is embedded at any offset.</summary>
-    private static void AssertTheScanFindsEveryForm(List<(string Name, byte[] Bytes)> forms, string secret)
+    internal static void AssertTheScanFindsEveryForm(List<(string Name, byte[] Bytes)> forms, string secret)
     {
         for (var prefix = 0; prefix < 3; prefix++)
         {
