@@ -255,6 +255,10 @@ public sealed partial class QemuHypervisorDriver : IHypervisorDriver, IAsyncDisp
                 TimeoutException => new HypervisorException(HypervisorError.GuestFailed,
                     $"The guest did not report that it booted within {_options.BootTimeout.TotalSeconds:0} s; the VM was turned off.", e),
                 OperationCanceledException => e,
+
+                // swtpm cannot decrypt the vTPM state it was given: the key is not this VM's (or the state is damaged).
+                _ when crashed && fault?.Contains("tpm-emulator: TPM result for CMD_INIT", StringComparison.Ordinal) == true =>
+                    new HypervisorException(HypervisorError.WrongKey, $"The vTPM state of VM '{vm.Name}' does not open with this key.", e),
                 _ when crashed => new HypervisorException(HypervisorError.HypervisorFailed, $"The VM did not start: {fault ?? e.Message}", e),
                 HypervisorException => e,
                 _ => new HypervisorException(HypervisorError.HypervisorFailed, $"The VM did not start: {e.Message}", e),

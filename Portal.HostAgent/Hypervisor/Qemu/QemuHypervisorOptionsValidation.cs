@@ -30,11 +30,9 @@ internal sealed class QemuHypervisorOptionsValidation(IOptions<HostAgentOptions>
             }
         }
 
-        // {DataFolder}/vms/{id:N}/console.sock must fit a unix socket address.
-        var longest = Path.Combine(Path.GetFullPath(agent.Value.DataFolder), "vms", new string('0', 32), "console.sock");
-        if (longest.Length > UnixSockets.MaxPathLength)
+        if (QemuInstallation.DataFolderTooLong(agent.Value.DataFolder) is { } tooLong)
         {
-            failures.Add($"HostAgent:DataFolder is too long for the VMs' unix sockets ({longest.Length} > {UnixSockets.MaxPathLength} characters); choose a shorter path.");
+            failures.Add($"HostAgent:DataFolder {tooLong}");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

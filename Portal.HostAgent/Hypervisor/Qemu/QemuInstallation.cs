@@ -21,4 +21,13 @@ public static class QemuInstallation
     private static bool IsExecutable(string path) =>
         File.Exists(path) && !OperatingSystem.IsWindows()
         && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+
+    /// <summary>Why a data folder cannot hold QEMU VMs: <c>{DataFolder}/vms/{id:N}/console.sock</c> must fit a unix socket address.</summary>
+    public static string? DataFolderTooLong(string dataFolder)
+    {
+        var longest = Path.Combine(Path.GetFullPath(dataFolder), "vms", new string('0', 32), "console.sock");
+        return longest.Length > UnixSockets.MaxPathLength
+            ? $"is too long for the VMs' unix sockets ({longest.Length} > {UnixSockets.MaxPathLength} characters); choose a shorter path."
+            : null;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Portal.HostAgent.Hypervisor.Qemu;
 using Portal.Web.Features.Fabric;
 
 namespace Portal.Web.Features.EmbeddedFabric;
@@ -43,11 +44,14 @@ internal sealed class EmbeddedHypervisor(
             return new(false, null, "Fabric:SimulatedHosts:Hypervisor is Simulated.");
         }
 
-        var missing = Binaries.Where(b => FindOnPath(b) is null).ToList();
+        var missing = Binaries.Where(b => QemuInstallation.Find(b) is null).ToList();
+        var tooLong = QemuInstallation.DataFolderTooLong(Path.Combine(settings.HostsFolder, $"host-{settings.Count}"));
         var choice = missing.Count > 0
             ? new EmbeddedHypervisorChoice(false, null,
                 $"QEMU is not installed (no {string.Join(", ", missing)}); apt-get install qemu-system-x86 qemu-utils swtpm swtpm-tools busybox-static cpio makes the hosts run real VMs.")
-            : await BuildGuestAsync(hosts.GuestFolder ?? Path.Combine(settings.DataFolder, "guest"), logger);
+            : tooLong is not null
+                ? new EmbeddedHypervisorChoice(false, null, $"The data folder {settings.DataFolder} {tooLong.TrimEnd('.')} (Portal:DataFolder).")
+                : await BuildGuestAsync(hosts.GuestFolder ?? Path.Combine(settings.DataFolder, "guest"), logger);
         if (!choice.UsesQemu && hosts.Hypervisor == EmbeddedHypervisorMode.Qemu)
         {
             throw new InvalidOperationException($"Fabric:SimulatedHosts:Hypervisor is Qemu, but QEMU cannot run here: {choice.Reason}");
@@ -92,9 +96,4 @@ internal sealed class EmbeddedHypervisor(
         await output;
         return new(true, folder, $"QEMU is installed; guests boot the template built from Debian packages in {folder}.");
     }
-
-    private static string? FindOnPath(string binary) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, binary))
-            .FirstOrDefault(File.Exists);
 }

@@ -81,6 +81,7 @@ public sealed class QemuFabricTests(QemuFabricFixture fabric)
 
         var wrongKey = await Assert.ThrowsAsync<HypervisorException>(() => driver.StartAsync(vmId, RandomNumberGenerator.GetBytes(32), CancellationToken.None));
         Assert.True(wrongKey.Error == HypervisorError.WrongKey, $"{wrongKey.Error}: {wrongKey.Message}");
+        Assert.Contains("does not open with this key", wrongKey.Message, StringComparison.Ordinal);
         Assert.NotEqual(VmPowerState.Running, driver.Find(vmId)?.State);
         await ((IAsyncDisposable)driver).DisposeAsync();
 
