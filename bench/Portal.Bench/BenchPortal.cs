@@ -39,6 +39,9 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
 
     public string DatabaseName { get; }
 
+    /// <summary>The portal's data folder (embedded hosts' VM folders live under it); deleted on dispose.</summary>
+    public string DataFolder => _dataFolder;
+
     public string ConnectionString { get; }
 
     /// <summary>Starts Kestrel (the portal migrates the new database on the way) and returns its address.</summary>
