@@ -186,7 +186,19 @@ internal static class BenchProgram
             Progress(Invariant($"warning: the machine is already {busyBefore:0}% busy; other work will skew the numbers"));
         }
 
-        var (simulated, qemu) = await new VmBench(options).RunAsync(ct);
+        // The embedded portal prints its start banner on stdout; stdout carries only the results.
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error);
+        VmRound simulated, qemu;
+        try
+        {
+            (simulated, qemu) = await new VmBench(options).RunAsync(ct);
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+        }
+
         var busyAfter = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
 
         Console.WriteLine();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using Portal.Web.Features.Fabric;
 
 namespace Portal.Bench;
@@ -38,11 +39,15 @@ public sealed class VmBench(BenchOptions options)
             ["Fabric:SimulatedHosts:Hypervisor"] = hypervisor,
             ["Fabric:SimulatedHosts:GuestFolder"] = guest,
             ["Fabric:SimulatedHosts:HeartbeatIntervalSeconds"] = "1",
+            // Driver, not the section's own value: the section also holds the simulated driver's timings.
+            ["Fabric:SimulatedHosts:Hosts:1:HostAgent:Hypervisor:Driver"] = hypervisor,
             ["Fabric:SimulatedHosts:Hosts:1:HostAgent:Hypervisor:CreateDelay"] = "00:00:00",
             ["Fabric:SimulatedHosts:Hosts:1:HostAgent:Hypervisor:StartDelay"] = "00:00:00",
             ["Fabric:SimulatedHosts:Hosts:1:HostAgent:Hypervisor:StopDelay"] = "00:00:00",
             ["Fabric:SimulatedHosts:Hosts:1:HostAgent:Qemu:Acceleration"] = options.Acceleration,
             ["Fabric:Jobs:SweepInterval"] = "00:00:00.100",
+            // The in-process HGS seals its guardian's keys with this; random per round, never written anywhere.
+            ["Hgs:MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         });
         try
         {

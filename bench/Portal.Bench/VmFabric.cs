@@ -65,7 +65,9 @@ public sealed class VmFabric(Uri address, PortalSetup setup) : IDisposable
         catalogFile.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using (var form = new MultipartFormDataContent { { catalogFile, "file", "bench.vsc" } })
         {
-            var signed = await PortalSetup.CreatedAsync<TemplateDto>(await _admin.PostAsync($"/api/admin/v1/templates/{template.Id}/vsc", form, ct), ct);
+            using var response = await _admin.PostAsync($"/api/admin/v1/templates/{template.Id}/vsc", form, ct);
+            await PortalSetup.EnsureAsync(response, HttpStatusCode.OK, ct);
+            var signed = (await response.Content.ReadFromJsonAsync<TemplateDto>(PortalSetup.Json, ct))!;
             if (!signed.IsShieldingCapable)
             {
                 throw new InvalidOperationException("The signed bench template is not shielding-capable.");
