@@ -4,15 +4,19 @@ namespace Portal.Bench;
 
 /// <summary>
 /// Command-line settings: <c>--duration</c>, <c>--warmup</c> (seconds), <c>--concurrency</c>, <c>--no-pgbench</c>, and
-/// <c>--jobs</c> (the job benchmark instead of the HTTP ones) with <c>--jobs-count</c> and <c>--jobs-hosts</c>.
+/// <c>--jobs</c> (the job benchmark instead of the HTTP ones) with <c>--jobs-count</c> and <c>--jobs-hosts</c>, and
+/// <c>--vms</c> (VM creation on QEMU against the simulated hypervisor) with <c>--vm-count</c>, <c>--guest-folder</c>
+/// and <c>--acceleration</c>.
 /// </summary>
 public sealed record BenchOptions(
     TimeSpan Warmup, TimeSpan Duration, int Concurrency, bool RunPgbench, string ServerConnectionString,
-    bool Jobs = false, int JobCount = 2000, IReadOnlyList<int>? JobHosts = null)
+    bool Jobs = false, int JobCount = 2000, IReadOnlyList<int>? JobHosts = null,
+    bool Vms = false, int VmCount = 3, string GuestFolder = "", string Acceleration = "Tcg")
 {
     public const string Usage =
         "usage: Portal.Bench [--duration SECONDS=10] [--warmup SECONDS=5] [--concurrency N=16] [--no-pgbench]\n"
         + "       Portal.Bench --jobs [--jobs-count N=2000] [--jobs-hosts K,K=4,16] [--duration S] [--warmup S] [--no-pgbench]\n"
+        + "       Portal.Bench --vms [--vm-count N=3] [--guest-folder DIR=/tmp/portal-bench-guest] [--acceleration Tcg|Auto]\n"
         + "PostgreSQL server from PORTAL_TEST_POSTGRES (default Host=127.0.0.1;Port=5432;Username=portal;Password=portal).";
 
     public static BenchOptions Parse(string[] args)
@@ -24,6 +28,10 @@ public sealed record BenchOptions(
         var jobs = false;
         var jobCount = 2000;
         IReadOnlyList<int> jobHosts = [4, 16];
+        var vms = false;
+        var vmCount = 3;
+        var guestFolder = Path.Combine(Path.GetTempPath(), "portal-bench-guest");
+        var acceleration = "Tcg";
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -53,6 +61,20 @@ public sealed record BenchOptions(
                             : throw new ArgumentException("'--jobs-hosts' needs host counts from 1 to 64, e.g. 4,16."))]
                         : throw new ArgumentException("'--jobs-hosts' needs host counts, e.g. 4,16.");
                     break;
+                case "--vms":
+                    vms = true;
+                    break;
+                case "--vm-count":
+                    vmCount = Math.Min(PositiveInt(args, ++i), 20);
+                    break;
+                case "--guest-folder":
+                    guestFolder = i + 1 < args.Length ? args[++i] : throw new ArgumentException("'--guest-folder' needs a folder.");
+                    break;
+                case "--acceleration":
+                    acceleration = i + 1 < args.Length && args[++i] is "Tcg" or "Auto"
+                        ? args[i]
+                        : throw new ArgumentException("'--acceleration' is Tcg or Auto.");
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
@@ -75,7 +97,7 @@ public sealed record BenchOptions(
         }
 
         return new BenchOptions(TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), concurrency, pgbench, server,
-            jobs, jobCount, jobHosts);
+            jobs, jobCount, jobHosts, vms, vmCount, guestFolder, acceleration);
     }
 
     private static int PositiveInt(string[] args, int index, bool allowZero = false)

@@ -22,7 +22,8 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
     public const string AdminPassword = "Bench-Admin-Passw0rd-42";
 
     private readonly string _serverConnectionString;
-    private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), $"portal-bench-{Guid.NewGuid():N}");
+    // Short: embedded QEMU hosts keep their VMs' unix sockets under it, and a socket path has at most 107 characters.
+    private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), $"portal-bench-{Guid.NewGuid():N}"[..21]);
 
     private readonly IReadOnlyDictionary<string, string> _settings;
 
@@ -38,6 +39,9 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
     }
 
     public string DatabaseName { get; }
+
+    /// <summary>The portal's data folder (embedded hosts' VM folders live under it); deleted on dispose.</summary>
+    public string DataFolder => _dataFolder;
 
     public string ConnectionString { get; }
 

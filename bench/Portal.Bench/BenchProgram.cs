@@ -58,6 +58,12 @@ internal static class BenchProgram
             return;
         }
 
+        if (options.Vms)
+        {
+            await RunVmsAsync(options, ct);
+            return;
+        }
+
         var runner = new LoadRunner(options.Concurrency, options.Warmup, options.Duration);
         var table = new ResultTable();
 
@@ -167,6 +173,54 @@ internal static class BenchProgram
         foreach (var command in JobBench.LastCapture)
         {
             Progress($"  {command.Origin} · {command.Kind} {command.Text.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    /// <summary>VM creation on QEMU hosts against the same jobs on the simulated hypervisor (no delays), same run.</summary>
+    private static async Task RunVmsAsync(BenchOptions options, CancellationToken ct)
+    {
+        var busyBefore = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
+        var loadBefore = LoadAverage();
+        if (busyBefore > 25)
+        {
+            Progress(Invariant($"warning: the machine is already {busyBefore:0}% busy; other work will skew the numbers"));
+        }
+
+        // The embedded portal prints its start banner on stdout; stdout carries only the results.
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error);
+        VmRound simulated, qemu;
+        try
+        {
+            (simulated, qemu) = await new VmBench(options).RunAsync(ct);
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+        }
+
+        var busyAfter = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
+
+        Console.WriteLine();
+        Console.WriteLine(Invariant(
+            $"{DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz} · {Environment.ProcessorCount} cores ({MachineCpu.Model()}) · {RuntimeInformation.OSDescription} · .NET {Environment.Version}"));
+        Console.WriteLine(Invariant(
+            $"one embedded host per round · QEMU host: {qemu.Host.Hypervisor}, {qemu.Host.Acceleration} · baseline host: {simulated.Host.Hypervisor}, no delays · {options.VmCount} shielded + {options.VmCount} regular VMs per round, one at a time"));
+        Console.WriteLine(Invariant(
+            $"CPU busy before start {busyBefore:0}%, load average {loadBefore} · CPU busy at the end {busyAfter:0}%"));
+        Console.WriteLine();
+        Console.Write(VmTimingTables.Render(simulated.Timings, qemu.Timings));
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
         }
     }
 

@@ -20,6 +20,20 @@ public static class MachineCpu
         return 100.0 * (total - idle) / total;
     }
 
+    /// <summary>The CPU's model name from /proc/cpuinfo; "unknown" elsewhere.</summary>
+    public static string Model()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
+                ?.Split(':', 2)[1].Trim() ?? "unknown";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
     private static (long Total, long Idle)? Read()
     {
         try
