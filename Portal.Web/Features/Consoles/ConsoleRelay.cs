@@ -1,0 +1,95 @@
+using System.Net.WebSockets;
+using Portal.Core.Fabric.Protocol;
+
+namespace Portal.Web.Features.Consoles;
+
+/// <summary>How a relayed session ended: the close status both ends were given and the reason in words.</summary>
+public sealed record ConsoleEnd(WebSocketCloseStatus Status, string Reason);
+
+/// <summary>
+/// Copies binary messages between the viewer's socket and the host's until either side closes, then closes the other
+/// with the same status and reason. A viewer's message is limited to <see cref="ConsoleLimits.MaxInputMessageBytes"/>.
+/// </summary>
+public static class ConsoleRelay
+{
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    public static async Task<ConsoleEnd> RunAsync(WebSocket viewer, WebSocket host, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        ArgumentNullException.ThrowIfNull(host);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var fromViewer = CopyAsync(viewer, host, ConsoleLimits.MaxInputMessageBytes, "The console", stop.Token);
+        var fromHost = CopyAsync(host, viewer, int.MaxValue, "The VM's host", stop.Token);
+        var first = await Task.WhenAny(fromViewer, fromHost);
+        var end = first.IsCompletedSuccessfully
+            ? first.Result
+            : new ConsoleEnd(WebSocketCloseStatus.EndpointUnavailable, ct.IsCancellationRequested ? "The portal is stopping." : "The connection was lost.");
+        await stop.CancelAsync();
+        await Task.WhenAll(CloseAsync(viewer, end), CloseAsync(host, end));
+        try
+        {
+            await Task.WhenAll(fromViewer, fromHost);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // The other direction stopped with the close.
+        }
+
+        return end;
+    }
+
+    /// <summary>Closes <paramref name="socket"/> with <paramref name="end"/> if it is still open; never throws.</summary>
+    public static async Task CloseAsync(WebSocket socket, ConsoleEnd end)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(end);
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(CloseTimeout);
+        try
+        {
+            await socket.CloseOutputAsync(end.Status, ConsoleLimits.CloseReason(end.Reason), timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            socket.Abort();
+        }
+    }
+
+    private static async Task<ConsoleEnd> CopyAsync(WebSocket from, WebSocket to, int maxMessageBytes, string who, CancellationToken ct)
+    {
+        var buffer = new byte[Math.Min(ConsoleLimits.MaxOutputMessageBytes, maxMessageBytes)];
+        var messageBytes = 0;
+        while (true)
+        {
+            WebSocketReceiveResult received;
+            try
+            {
+                received = await from.ReceiveAsync(buffer, ct);
+            }
+            catch (WebSocketException)
+            {
+                return new ConsoleEnd(WebSocketCloseStatus.EndpointUnavailable, $"{who} disconnected.");
+            }
+
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                var reason = string.IsNullOrWhiteSpace(received.CloseStatusDescription) ? $"{who} closed the session." : received.CloseStatusDescription;
+                return new ConsoleEnd(received.CloseStatus ?? WebSocketCloseStatus.NormalClosure, reason);
+            }
+
+            var total = messageBytes + received.Count;
+            messageBytes = received.EndOfMessage ? 0 : total;
+            if (total > maxMessageBytes)
+            {
+                return new ConsoleEnd(WebSocketCloseStatus.MessageTooBig, $"Console input is limited to {maxMessageBytes} bytes per message.");
+            }
+
+            await to.SendAsync(buffer.AsMemory(0, received.Count), WebSocketMessageType.Binary, received.EndOfMessage, ct);
+        }
+    }
+}
