@@ -16,18 +16,31 @@ public static class ConsolePump
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(socket);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var output = GuestToPortalAsync(console, socket, stop.Token);
-        var input = PortalToGuestAsync(socket, console, stop.Token);
+        using var stopOutput = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var output = GuestToPortalAsync(console, socket, stopOutput.Token);
+
+        // The receive is not cancelled when the guest side ends: that would abort the socket instead of closing it.
+        var input = PortalToGuestAsync(socket, console, ct);
         var first = await Task.WhenAny(output, input);
         var (status, reason) = first.IsCompletedSuccessfully
             ? first.Result
             : (WebSocketCloseStatus.InternalServerError, ct.IsCancellationRequested ? "The host agent is stopping." : "The VM's console failed.");
-        await stop.CancelAsync();
         await CloseAsync(socket, status, reason);
+        if (first == output)
+        {
+            // Wait for the portal to answer the close; the receive loop ends on it.
+            if (await Task.WhenAny(input, Task.Delay(CloseTimeout, ct)) != input)
+            {
+                socket.Abort();
+            }
+        }
+        else
+        {
+            await stopOutput.CancelAsync();
+        }
 
-        // The other direction may be blocked in a read that ends only when the console stream is disposed by the caller.
-        var other = first == output ? (Task)input : output;
+        // The other direction may still be blocked in a read that ends only when the caller disposes the console stream.
+        var other = first == output ? input : output;
         _ = other.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         return reason;
     }
@@ -76,7 +89,7 @@ public static class ConsolePump
             {
                 received = await socket.ReceiveAsync(buffer, ct);
             }
-            catch (WebSocketException)
+            catch (Exception e) when (e is WebSocketException or InvalidOperationException or ObjectDisposedException)
             {
                 return (WebSocketCloseStatus.EndpointUnavailable, "The portal connection was lost.");
             }

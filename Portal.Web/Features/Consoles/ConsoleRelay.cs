@@ -18,22 +18,32 @@ public static class ConsoleRelay
     {
         ArgumentNullException.ThrowIfNull(viewer);
         ArgumentNullException.ThrowIfNull(host);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var fromViewer = CopyAsync(viewer, host, ConsoleLimits.MaxInputMessageBytes, "The console", stop.Token);
-        var fromHost = CopyAsync(host, viewer, int.MaxValue, "The VM's host", stop.Token);
+        var fromViewer = CopyAsync(viewer, host, ConsoleLimits.MaxInputMessageBytes, "The viewer", "The VM's host", ct);
+        var fromHost = CopyAsync(host, viewer, int.MaxValue, "The VM's host", "The viewer", ct);
         var first = await Task.WhenAny(fromViewer, fromHost);
         var end = first.IsCompletedSuccessfully
             ? first.Result
             : new ConsoleEnd(WebSocketCloseStatus.EndpointUnavailable, ct.IsCancellationRequested ? "The portal is stopping." : "The connection was lost.");
-        await stop.CancelAsync();
+
+        // The side that closed gets its close answered; the other is asked to close, and its copy ends on its answer.
+        // Receives are not cancelled: cancelling a WebSocket receive aborts the socket instead of closing it.
         await Task.WhenAll(CloseAsync(viewer, end), CloseAsync(host, end));
+        var other = first == fromViewer ? fromHost : fromViewer;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (await Task.WhenAny(other, Task.Delay(CloseTimeout, wait.Token)) != other)
+        {
+            viewer.Abort();
+            host.Abort();
+        }
+
+        await wait.CancelAsync();
         try
         {
-            await Task.WhenAll(fromViewer, fromHost);
+            await other;
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or InvalidOperationException or ObjectDisposedException)
         {
-            // The other direction stopped with the close.
+            // That side ended with the close or the abort.
         }
 
         return end;
@@ -60,7 +70,7 @@ public static class ConsoleRelay
         }
     }
 
-    private static async Task<ConsoleEnd> CopyAsync(WebSocket from, WebSocket to, int maxMessageBytes, string who, CancellationToken ct)
+    private static async Task<ConsoleEnd> CopyAsync(WebSocket from, WebSocket to, int maxMessageBytes, string who, string peer, CancellationToken ct)
     {
         var buffer = new byte[Math.Min(ConsoleLimits.MaxOutputMessageBytes, maxMessageBytes)];
         var messageBytes = 0;
@@ -71,7 +81,7 @@ public static class ConsoleRelay
             {
                 received = await from.ReceiveAsync(buffer, ct);
             }
-            catch (WebSocketException)
+            catch (Exception e) when (e is WebSocketException or InvalidOperationException or ObjectDisposedException)
             {
                 return new ConsoleEnd(WebSocketCloseStatus.EndpointUnavailable, $"{who} disconnected.");
             }
@@ -89,7 +99,14 @@ public static class ConsoleRelay
                 return new ConsoleEnd(WebSocketCloseStatus.MessageTooBig, $"Console input is limited to {maxMessageBytes} bytes per message.");
             }
 
-            await to.SendAsync(buffer.AsMemory(0, received.Count), WebSocketMessageType.Binary, received.EndOfMessage, ct);
+            try
+            {
+                await to.SendAsync(buffer.AsMemory(0, received.Count), WebSocketMessageType.Binary, received.EndOfMessage, ct);
+            }
+            catch (Exception e) when (e is WebSocketException or InvalidOperationException or ObjectDisposedException)
+            {
+                return new ConsoleEnd(WebSocketCloseStatus.EndpointUnavailable, $"{peer} disconnected.");
+            }
         }
     }
 }
