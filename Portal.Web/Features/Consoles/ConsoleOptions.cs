@@ -12,6 +12,6 @@ public sealed class ConsoleOptions
     public TimeSpan AgentWait { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>The longest an agent's long poll for console requests waits before answering 204.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan NextWaitMax { get; set; } = TimeSpan.FromSeconds(25);
 }

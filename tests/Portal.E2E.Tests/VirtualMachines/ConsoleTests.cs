@@ -40,6 +40,7 @@ public sealed class ConsoleTests(VmPortalFixture portal, ITestOutputHelper outpu
         await Page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(console.Screen).ToContainTextAsync("Login incorrect");
         await SaveScreenshotAsync(Page, "vm-console.png");
+        Axe.AssertNone(await Axe.RunAsync(Page, "/vms/{id} (console)", output.WriteLine), "/vms/{id} (console)", "critical", "serious");
 
         await console.Disconnect.ClickAsync();
         await Assertions.Expect(console.State).ToHaveAttributeAsync("data-state", "Closed");
