@@ -132,6 +132,11 @@ public sealed class ConsoleWorker(
                         _ => e.Message,
                     };
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Console session {SessionId}: the hypervisor could not open the console of VM {VmId}", request.SessionId, request.VmId);
+                    refusal = $"The host could not open the console of VM '{request.VmName}'.";
+                }
             }
 
             using var socket = await portal.ConnectAsync(request.SessionId, ct);
@@ -149,6 +154,10 @@ public sealed class ConsoleWorker(
         catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException or InvalidOperationException)
         {
             logger.LogWarning("Console session {SessionId} for VM {VmId} could not be served: {Error}", request.SessionId, request.VmId, e.Message);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Console session {SessionId} for VM {VmId} failed", request.SessionId, request.VmId);
         }
         finally
         {

@@ -34,6 +34,9 @@ public static class ConsoleLimits
     {
         ArgumentNullException.ThrowIfNull(reason);
         const int max = 123;
+
+        // A reason may come from the other end: it is shown, logged and audited as one line of text.
+        reason = string.Concat(reason.Select(c => char.IsControl(c) ? ' ' : c));
         if (System.Text.Encoding.UTF8.GetByteCount(reason) <= max)
         {
             return reason;

@@ -88,7 +88,9 @@ public static class ConsoleRelay
 
             if (received.MessageType == WebSocketMessageType.Close)
             {
-                var reason = string.IsNullOrWhiteSpace(received.CloseStatusDescription) ? $"{who} closed the session." : received.CloseStatusDescription;
+                var reason = string.IsNullOrWhiteSpace(received.CloseStatusDescription)
+                    ? $"{who} closed the session."
+                    : ConsoleLimits.CloseReason(received.CloseStatusDescription);
                 return new ConsoleEnd(received.CloseStatus ?? WebSocketCloseStatus.NormalClosure, reason);
             }
 
