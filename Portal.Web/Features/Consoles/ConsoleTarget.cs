@@ -5,6 +5,3 @@ public sealed record ConsoleTarget(Guid TenantId, Guid VmId, string VmName, Guid
 {
     public string AuditTarget => $"vm:{VmId} ({VmName})";
 }
-
-/// <summary>A console refused before any VM rule applies (a cookie-authenticated upgrade from another site).</summary>
-public sealed class ConsoleForbiddenException(string message) : Exception(message);
