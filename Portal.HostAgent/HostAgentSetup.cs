@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.HostAgent.Attestation;
+using Portal.HostAgent.Consoles;
 using Portal.HostAgent.Fabric;
 using Portal.HostAgent.Hypervisor;
 using Portal.HostAgent.Hypervisor.Qemu;
@@ -37,6 +38,7 @@ public static class HostAgentSetup
         builder.AddHostAttestation();
         services.AddHostedService<HostAgentWorker>();
         builder.AddHostJobs();
+        builder.AddHostConsoles();
         return builder;
     }
 

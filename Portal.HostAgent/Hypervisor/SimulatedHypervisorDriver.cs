@@ -234,8 +234,16 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
     public Task<VmInfo> TurnOffAsync(Guid vmId, CancellationToken ct) =>
         MoveAsync(vmId, VmPowerState.Off, ct, VmPowerState.Starting, VmPowerState.Running, VmPowerState.Stopping);
 
-    public Task<Stream> OpenConsoleAsync(Guid vmId, CancellationToken ct) =>
-        throw new HypervisorException(HypervisorError.NotSupported, "The simulated hypervisor has no serial console.");
+    public Task<Stream> OpenConsoleAsync(Guid vmId, CancellationToken ct)
+    {
+        var vm = Find(vmId) ?? throw new HypervisorException(HypervisorError.NotFound, $"VM {vmId} is not on this host.");
+        if (vm.State != VmPowerState.Running)
+        {
+            throw new HypervisorException(HypervisorError.InvalidState, $"VM '{vm.Name}' is {vm.State}; only a running VM has a serial console.");
+        }
+
+        return Task.FromResult<Stream>(new Consoles.SimulatedSerialConsole(vm.Name));
+    }
 
     public Task DeleteAsync(Guid vmId, CancellationToken ct)
     {

@@ -24,6 +24,8 @@ public partial class VmDetailsPage
     private AuditActor _actor = AuditActor.System;
     private PageActions _actions = default!;
     private LiveRefresh? _live;
+    private bool _consoleOpen;
+    private int _consoleOpenings;
 
     [Parameter]
     public Guid Id { get; set; }
@@ -129,15 +131,13 @@ public partial class VmDetailsPage
         await LoadAsync();
     }
 
-    private async Task ConsoleAsync()
+    /// <summary>Shows the console panel (a fresh connection each time it is shown) or hides it, which disconnects.</summary>
+    private void ToggleConsole()
     {
-        if (_vm is { } vm)
+        _consoleOpen = !_consoleOpen;
+        if (_consoleOpen)
         {
-            await _actions.RunAsync(async () =>
-            {
-                await Vms.EnsureConsoleAsync(_tenantId, vm.Id, CancellationToken.None);
-                return "Console opened.";
-            });
+            _consoleOpenings++;
         }
     }
 

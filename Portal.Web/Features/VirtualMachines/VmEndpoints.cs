@@ -58,9 +58,6 @@ public static class VmEndpoints
 
         group.MapGet("/vms/{id}/jobs", JobsAsync)
             .WithName("ListVmJobs").WithSummary("The VM's jobs, newest first.").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/vms/{id}/console", ConsoleAsync)
-            .WithName("GetVmConsole").WithSummary("Console access: refused (409) for a VM under the Shielded policy.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
@@ -93,10 +90,4 @@ public static class VmEndpoints
     private static async Task<Ok<Page<JobDto>>> JobsAsync(
         Guid id, ClaimsPrincipal user, VmService vms, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok((await vms.JobsAsync(user.GetRequiredTenantId(), id, list, ct)).WithNextLink(http.Request, list));
-
-    private static async Task<NoContent> ConsoleAsync(Guid id, ClaimsPrincipal user, VmService vms, CancellationToken ct)
-    {
-        await vms.EnsureConsoleAsync(user.GetRequiredTenantId(), id, ct);
-        return TypedResults.NoContent();
-    }
 }

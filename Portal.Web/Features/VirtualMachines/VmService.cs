@@ -111,17 +111,4 @@ public sealed class VmService(
         var page = await db.Jobs.AsNoTracking().Where(j => j.VmId == vmId).ToPageAsync(list, JobService.Orders, ct);
         return page.Select(j => j.ToDto(vm.Name));
     }
-
-    /// <summary>
-    /// Console access: refused for a VM under the Shielded policy; other VMs would get one where the host offers it —
-    /// no host driver offers a console yet.
-    /// </summary>
-    public async Task EnsureConsoleAsync(Guid tenantId, Guid vmId, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var vm = await db.VirtualMachines.AsNoTracking().OwnedBy(tenantId).Live().SingleOrDefaultAsync(v => v.Id == vmId, ct)
-            ?? throw new NotFoundException("VM", vmId);
-        vm.EnsureConsoleAllowed();
-        throw new StateConflictException($"VM '{vm.Name}' runs on a host whose hypervisor offers no console.");
-    }
 }
