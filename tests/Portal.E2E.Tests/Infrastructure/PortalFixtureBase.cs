@@ -35,7 +35,8 @@ public abstract class PortalFixtureBase : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture has not started.");
 
-    protected string DataFolder { get; } = Path.Combine(Path.GetTempPath(), $"portal-e2e-{Guid.NewGuid():N}");
+    // Short enough for the unix sockets of QEMU VMs under {DataFolder}/hosts/host-N/vms/{id}/.
+    protected string DataFolder { get; } = Path.Combine(Path.GetTempPath(), $"portal-e2e-{Guid.NewGuid().ToString("N")[..12]}");
 
     public async Task InitializeAsync()
     {

@@ -1,4 +1,4 @@
-using Portal.HostAgent.Tests.Qemu;
+using Portal.Testing;
 
 namespace Portal.HostAgent.Tests.Integration;
 

@@ -7,6 +7,8 @@ using Portal.HostAgent.Hypervisor.Qemu;
 using Portal.HostAgent.Jobs;
 using Xunit.Abstractions;
 
+using Portal.Testing;
+
 namespace Portal.HostAgent.Tests.Qemu;
 
 /// <summary>Real guests under QEMU (TCG), from the guest build; each boot costs a few seconds of CPU, so boots are few.</summary>

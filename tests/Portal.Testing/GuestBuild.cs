@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Portal.HostAgent.Tests.Qemu;
+namespace Portal.Testing;
 
 /// <summary>
 /// The guest the QEMU tests boot: <c>TENANTPORTAL_GUEST_DIR</c> when set, otherwise <c>guest/build.sh guest/out</c> run once
@@ -14,7 +14,7 @@ public sealed class GuestBuild
     {
         foreach (var binary in new[] { "qemu-system-x86_64", "qemu-img", "swtpm" })
         {
-            if (Portal.HostAgent.Hypervisor.Qemu.QemuInstallation.Find(binary) is null)
+            if (!OnPath(binary))
             {
                 throw new InvalidOperationException(
                     $"{binary} is not installed; the QEMU driver's tests need qemu-system-x86, qemu-utils, swtpm, busybox-static and cpio (apt-get install).");
@@ -64,6 +64,10 @@ public sealed class GuestBuild
             : throw new InvalidOperationException($"guest/build.sh failed ({build.ExitCode}): {stdout.Result}\n{stderr.Result}");
     }
 
+    private static bool OnPath(string binary) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(folder => File.Exists(Path.Combine(folder, binary)));
+
     private static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
@@ -77,6 +81,3 @@ public sealed class GuestBuild
         throw new InvalidOperationException("The repository root (TenantPortal.sln) was not found above the test's folder.");
     }
 }
-
-[CollectionDefinition(GuestBuild.Collection)]
-public sealed class GuestBuildCollection : ICollectionFixture<GuestBuild>;

@@ -1,0 +1,6 @@
+using Portal.Testing;
+
+namespace Portal.HostAgent.Tests.Qemu;
+
+[CollectionDefinition(GuestBuild.Collection)]
+public sealed class GuestBuildCollection : ICollectionFixture<GuestBuild>;
