@@ -90,14 +90,14 @@ public sealed class QemuFabricTests(QemuFabricFixture fabric)
         Assert.True(exitCode != 0 && errors.Contains("Invalid password, cannot unlock any keyslot", StringComparison.Ordinal), errors);
     }
 
-    /// <summary>qemu-img opening the copied qcow2 with a random passphrase (random, so the command line may hold it).</summary>
+    /// <summary>qemu-img reading the copied qcow2 with a random passphrase (random, so the command line may hold it).</summary>
     private static async Task<(int ExitCode, string Errors)> OpenWithAnotherKeyAsync(string disk)
     {
         var start = new System.Diagnostics.ProcessStartInfo("qemu-img") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in new[]
         {
-            "info", "--object", $"secret,id=s0,data={Convert.ToHexString(RandomNumberGenerator.GetBytes(32))}", "--image-opts",
-            $"driver=qcow2,encrypt.key-secret=s0,file.driver=file,file.filename={disk}",
+            "convert", "--object", $"secret,id=s0,data={Convert.ToHexString(RandomNumberGenerator.GetBytes(32))}", "--image-opts",
+            $"driver=qcow2,encrypt.key-secret=s0,file.driver=file,file.filename={disk}", "-O", "raw", disk + ".raw",
         })
         {
             start.ArgumentList.Add(argument);
@@ -107,6 +107,7 @@ public sealed class QemuFabricTests(QemuFabricFixture fabric)
         var errors = process.StandardError.ReadToEndAsync();
         await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
+        File.Delete(disk + ".raw");
         return (process.ExitCode, await errors);
     }
 
