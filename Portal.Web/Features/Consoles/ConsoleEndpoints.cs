@@ -113,7 +113,7 @@ public static class ConsoleEndpoints
 
     /// <summary>
     /// A browser attaches the sign-in cookie to a WebSocket handshake started by any site (no CORS applies), so a
-    /// cookie-authenticated upgrade must name the portal itself as its Origin: scheme, host and port.
+    /// cookie-authenticated upgrade must name the portal itself as its Origin: its host and port.
     /// </summary>
     public static bool IsSameOrigin(HttpRequest request)
     {
