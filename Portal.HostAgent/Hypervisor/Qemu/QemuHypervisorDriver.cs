@@ -248,6 +248,9 @@ public sealed partial class QemuHypervisorDriver : IHypervisorDriver, IAsyncDisp
             }
 
             var fault = Find(vmId)?.Fault;
+
+            // QEMU has exited by now and its output is drained: what it said decides, not which failure was noticed first.
+            var said = $"{fault} {e.Message} {run.Qemu?.OutputTail}";
             throw e switch
             {
                 TimeoutException => new HypervisorException(HypervisorError.GuestFailed,
@@ -255,7 +258,7 @@ public sealed partial class QemuHypervisorDriver : IHypervisorDriver, IAsyncDisp
                 OperationCanceledException => e,
 
                 // swtpm cannot decrypt the vTPM state it was given: the key is not this VM's (or the state is damaged).
-                _ when (fault ?? e.Message).Contains("tpm-emulator: TPM result for CMD_INIT", StringComparison.Ordinal) =>
+                _ when said.Contains("tpm-emulator: TPM result for CMD_INIT", StringComparison.Ordinal) =>
                     new HypervisorException(HypervisorError.WrongKey, $"The vTPM state of VM '{vm.Name}' does not open with this key.", e),
                 _ when crashed => new HypervisorException(HypervisorError.HypervisorFailed, $"The VM did not start: {fault ?? e.Message}", e),
                 HypervisorException => e,
