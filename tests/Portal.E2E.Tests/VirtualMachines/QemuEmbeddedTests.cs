@@ -42,6 +42,14 @@ public sealed class QemuEmbeddedTests(QemuEmbeddedPortalFixture portal) : Browse
         await SaveScreenshotAsync(Page, "vm-console-qemu.png");
         await vm.ExpectNoCircuitErrorAsync();
         Assert.Empty(CspViolations);
+
+        // The provider sees which hypervisor the host runs and how.
+        var admin = await NewPageAsync();
+        await new SignInPage(admin).SignInAsProviderAdminAsync();
+        await admin.GotoAsync("/admin/fabric");
+        var hypervisor = admin.Locator("[data-host='sim-host-1'] [data-testid='host-hypervisor']");
+        await Assertions.Expect(hypervisor).ToContainTextAsync("QEMU");
+        await Assertions.Expect(hypervisor).ToContainTextAsync("TCG");
     }
 }
 

@@ -42,6 +42,7 @@ public sealed class QemuFabricTests(QemuFabricFixture fabric)
         var folder = fabric.HostA.VmFolder(vm.Id);
         Assert.True(File.Exists(Path.Combine(folder, "disk.qcow2")));
         Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(folder, "tpm"), "*", SearchOption.AllDirectories));
+        Assert.Contains("tpm0=present", fabric.HostA.Process.Output, StringComparison.Ordinal);
 
         await fabric.SucceededAsync(await fabric.RequestAsync(vm.Id, "shutdown"), QemuFabricFixture.VmDeadline);
         Assert.Equal(VmState.Stopped, (await fabric.VmAsync(vm.Id)).State);
