@@ -7,6 +7,7 @@ public sealed class ConsoleScreen
 {
     private readonly Stream _console;
     private readonly StringBuilder _text = new();
+    private readonly List<(string Expected, TaskCompletionSource Shown)> _waiters = [];
     private readonly Task _reading;
 
     public ConsoleScreen(Stream console)
@@ -26,17 +27,24 @@ public sealed class ConsoleScreen
         }
     }
 
+    /// <summary>Completes as soon as the guest has printed <paramref name="expected"/>: woken by the reader, never by polling.</summary>
     public async Task WaitForAsync(string expected, TimeSpan? timeout = null)
     {
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (!Text.Contains(expected, StringComparison.Ordinal))
+        var shown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_text)
         {
-            if (DateTimeOffset.UtcNow > deadline || _reading.IsCompleted)
+            if (_text.ToString().Contains(expected, StringComparison.Ordinal))
             {
-                throw new TimeoutException($"The console did not show '{expected}'; it shows:\n{Text[Math.Max(0, Text.Length - 2000)..]}");
+                return;
             }
 
-            await Task.Delay(50);
+            _waiters.Add((expected, shown));
+        }
+
+        var first = await Task.WhenAny(shown.Task, _reading, Task.Delay(timeout ?? TimeSpan.FromSeconds(60)));
+        if (first != shown.Task)
+        {
+            throw new TimeoutException($"The console did not show '{expected}'; it shows:\n{Text[Math.Max(0, Text.Length - 2000)..]}");
         }
     }
 
@@ -53,6 +61,12 @@ public sealed class ConsoleScreen
                 lock (_text)
                 {
                     _text.Append(Encoding.UTF8.GetString(buffer, 0, read));
+                    var text = _text.ToString();
+                    foreach (var waiter in _waiters.Where(w => text.Contains(w.Expected, StringComparison.Ordinal)).ToList())
+                    {
+                        _waiters.Remove(waiter);
+                        waiter.Shown.TrySetResult();
+                    }
                 }
             }
         }
