@@ -6,6 +6,7 @@ public static class HgsRoutes
     public const string Prefix = "/hgs/v1";
     public const string Challenge = Prefix + "/attest/challenge";
     public const string Attest = Prefix + "/attest";
+    public const string Activation = Prefix + "/attest/activation";
     public const string KeyRelease = Prefix + "/keys/release";
     public const string Guardian = Prefix + "/guardian";
     public const string AttestationSigner = Prefix + "/attestation-signer";
