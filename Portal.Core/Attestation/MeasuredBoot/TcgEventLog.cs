@@ -69,6 +69,7 @@ public sealed class TcgEventLog
         ArgumentOutOfRangeException.ThrowIfGreaterThan(events.Count, MaxEvents, nameof(events));
         foreach (var e in events)
         {
+            ArgumentNullException.ThrowIfNull(e, nameof(events));
             if (e.Pcr is < 0 or > MaxPcr)
             {
                 throw new ArgumentException($"An event is in PCR {e.Pcr}; PCRs are 0 to {MaxPcr}.", nameof(events));
