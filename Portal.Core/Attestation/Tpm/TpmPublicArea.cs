@@ -163,6 +163,10 @@ public sealed class TpmPublicArea
             }
 
             area = new TpmPublicArea { KeyBits = fieldBits, Curve = curve, X = x, Y = y };
+            if (!IsOnCurve(area.EcParameters()))
+            {
+                throw reader.Fail("the ECC point is not on its curve");
+            }
         }
 
         reader.End();
@@ -317,6 +321,19 @@ public sealed class TpmPublicArea
         signature.S.CopyTo(rs, 2 * size - signature.S.Length);
         using var ecdsa = ECDsa.Create(EcParameters());
         return ecdsa.VerifyData(signed, rs, TpmHash.Name(signature.Hash), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    private static bool IsOnCurve(ECParameters parameters)
+    {
+        try
+        {
+            using var key = ECDsa.Create(parameters);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
     }
 
     private static byte[] ExponentBytes(uint exponent)

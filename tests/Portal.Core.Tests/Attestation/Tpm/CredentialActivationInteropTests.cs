@@ -94,6 +94,48 @@ public sealed class CredentialActivationInteropTests(SwtpmFixture fixture) : ICl
         Assert.Equal(toolsFile[..10], ours.ToTpm2ToolsFile()[..10]);
     }
 
+    [Fact]
+    public void Activate_OfCredentialTpm2MakeCredentialMadeForASoftwareEk_ReturnsTheSecret()
+    {
+        using var ek = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var ekPublic = SoftwareEk(ek);
+        File.WriteAllBytes(_tpm.PathOf("software-ek.pub"), ekPublic.Encoded);
+        var secret = RandomNumberGenerator.GetBytes(CredentialActivation.SecretLength);
+        File.WriteAllBytes(_tpm.PathOf("software-secret.bin"), secret);
+
+        _tpm.Tool("tpm2_makecredential", "-T", "none", "-u", "software-ek.pub", "-s", "software-secret.bin",
+            "-n", Convert.ToHexString(fixture.EccAttestationKey.Name).ToLowerInvariant(), "-o", "software-cred.out");
+        var credential = TpmCredential.FromTpm2ToolsFile(File.ReadAllBytes(_tpm.PathOf("software-cred.out")));
+
+        Assert.Equal(secret, CredentialActivation.Activate(ek, ekPublic, fixture.EccAttestationKey.Name, credential));
+        Assert.Null(CredentialActivation.Activate(ek, ekPublic, fixture.RsaAttestationKey.Name, credential));
+    }
+
+    [Fact]
+    public void CreateEcc_NameIsTheNameTheTpmComputes()
+    {
+        using var ek = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var ekPublic = SoftwareEk(ek);
+        File.WriteAllBytes(_tpm.PathOf("external-ek.pub"), ekPublic.Encoded);
+        try
+        {
+            _tpm.Tool("tpm2_loadexternal", "-C", "n", "-u", "external-ek.pub", "-c", "external-ek.ctx", "-n", "external-ek.name");
+        }
+        finally
+        {
+            _tpm.Flush();
+        }
+
+        Assert.Equal(File.ReadAllBytes(_tpm.PathOf("external-ek.name")), ekPublic.Name);
+    }
+
+    private static TpmPublicArea SoftwareEk(ECDiffieHellman key) => TpmPublicArea.CreateEcc(
+        TpmAlgorithm.Sha256,
+        TpmObjectAttributes.FixedTpm | TpmObjectAttributes.FixedParent | TpmObjectAttributes.SensitiveDataOrigin
+        | TpmObjectAttributes.AdminWithPolicy | TpmObjectAttributes.Restricted | TpmObjectAttributes.Decrypt,
+        Convert.FromHexString("837197674484B3F81A90CC8D46A5D724FD52D76E06520B64F2A1DA1B331469AA"), 128, TpmAlgorithm.Null, TpmAlgorithm.Null,
+        key.ExportParameters(false));
+
     private (int ExitCode, string Error, byte[]? Secret) Activate(TpmCredential credential, string akHandle, string ekHandle, string tag)
     {
         var file = $"cred-{tag}.out";

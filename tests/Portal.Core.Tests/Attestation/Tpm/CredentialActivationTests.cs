@@ -98,6 +98,28 @@ public sealed class CredentialActivationTests : IDisposable
     }
 
     [Fact]
+    public void PublicArea_WithAPointOffTheCurve_IsRefused()
+    {
+        var encoded = _ekPublic.Encoded;
+        encoded[^1] ^= 1;
+
+        Assert.Throws<TpmFormatException>(() => TpmPublicArea.Parse(encoded));
+    }
+
+    [Fact]
+    public void CreateEcc_ParsesBackToTheSameKey()
+    {
+        var parameters = _ek.ExportParameters(false);
+        using var ecdsa = ECDsa.Create();
+        ecdsa.ImportSubjectPublicKeyInfo(_ekPublic.ToSubjectPublicKeyInfo(), out _);
+
+        Assert.Equal(parameters.Q.X, ecdsa.ExportParameters(false).Q.X);
+        Assert.Equal(parameters.Q.Y, ecdsa.ExportParameters(false).Q.Y);
+        Assert.Equal(TpmAlgorithm.Ecc, _ekPublic.Type);
+        Assert.Equal(256, _ekPublic.KeyBits);
+    }
+
+    [Fact]
     public void RsaOaep_WithEmptyLabel_DecryptsWithDotNetOaep()
     {
         using var rsa = RSA.Create(2048);

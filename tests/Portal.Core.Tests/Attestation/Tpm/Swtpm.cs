@@ -104,7 +104,7 @@ public sealed class Swtpm : IDisposable
                 process.WaitForExit(TimeSpan.FromSeconds(10));
             }
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
             // Already gone.
         }
