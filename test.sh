@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on this machine. On a fresh Debian machine it first installs and starts what
 # the tests need (PostgreSQL, Chromium, docker-compose for checking the compose file, npm's OpenAPI linter and
-# client generator, QEMU, swtpm and what guest/build.sh needs), and builds the guest template QEMU boots. Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Quota").
+# client generator, QEMU, swtpm, tpm2-tools and what guest/build.sh needs), and builds the guest template QEMU boots. Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Quota").
 # The last line is the total: "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,7 +19,10 @@ command -v npm >/dev/null || missing+=(nodejs npm)
 # Real VMs: QEMU with a software TPM per VM, and what guest/build.sh needs to build the guest template.
 command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
 command -v qemu-img >/dev/null || missing+=(qemu-utils)
-command -v swtpm >/dev/null || missing+=(swtpm swtpm-tools)
+command -v swtpm >/dev/null || missing+=(swtpm)
+command -v swtpm_setup >/dev/null || missing+=(swtpm-tools)
+# Real TPM attestation: hosts' swtpm TPMs, driven through tpm2-tools.
+command -v tpm2_quote >/dev/null || missing+=(tpm2-tools)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 command -v cpio >/dev/null || missing+=(cpio)
 command -v mke2fs >/dev/null || missing+=(e2fsprogs)

@@ -75,13 +75,15 @@ internal sealed class SimulatedFabric(
 
         var hgs = options.Value.HgsUrl ?? portal;
         var choice = await hypervisor.ChoiceAsync();
+        var tpm = EmbeddedTpmChoice.For(options.Value.SimulatedHosts);
         banner.Add($"hosts: {settings.Count} embedded guarded hosts running {(choice.UsesQemu ? "real VMs with QEMU" : "the simulated hypervisor")}:", $"       {choice.Reason}");
+        banner.Add($"       TPM: {(tpm.UsesSwtpm ? "swtpm" : "the software TPM")}: {tpm.Reason}");
         var started = 0;
         for (var number = 1; number <= settings.Count && !stoppingToken.IsCancellationRequested; number++)
         {
             try
             {
-                var host = await StartHostAsync(number, portal, hgs, choice, stoppingToken);
+                var host = await StartHostAsync(number, portal, hgs, choice, tpm, stoppingToken);
                 if (Keep(host))
                 {
                     started++;
@@ -152,7 +154,7 @@ internal sealed class SimulatedFabric(
         }
     }
 
-    private async Task<IHost> StartHostAsync(int number, Uri portal, Uri hgs, EmbeddedHypervisorChoice choice, CancellationToken ct)
+    private async Task<IHost> StartHostAsync(int number, Uri portal, Uri hgs, EmbeddedHypervisorChoice choice, EmbeddedTpmChoice tpm, CancellationToken ct)
     {
         var name = $"{HostNamePrefix}{number}";
         var folder = Path.Combine(settings.HostsFolder, $"host-{number}");
@@ -175,6 +177,12 @@ internal sealed class SimulatedFabric(
         {
             values["HostAgent:Hypervisor"] = "Qemu";
             values["HostAgent:Qemu:GuestFolder"] = choice.GuestFolder;
+        }
+
+        if (tpm.UsesSwtpm)
+        {
+            values["HostAgent:Tpm:Kind"] = "Swtpm";
+            values["HostAgent:Tpm:SwtpmCertificateAuthorityFolder"] = Path.Combine(settings.HostsFolder, "swtpm-ca");
         }
 
         if (!File.Exists(Path.Combine(folder, "fabric", HostCredentialStore.FileName)))

@@ -55,6 +55,16 @@ public sealed class SimulatedHostsOptions
 
     /// <summary>Where the guest template (kernel, initramfs, template disk) is built; unset: <c>guest</c> in the data folder.</summary>
     public string? GuestFolder { get; set; }
+
+    /// <summary>Auto: an swtpm per host where swtpm and tpm2-tools are installed, the software TPM otherwise.</summary>
+    public EmbeddedTpmMode Tpm { get; set; } = EmbeddedTpmMode.Auto;
+}
+
+public enum EmbeddedTpmMode
+{
+    Auto,
+    Software,
+    Swtpm,
 }
 
 public enum EmbeddedHypervisorMode
