@@ -113,17 +113,22 @@ public sealed class AttestationBench(BenchOptions options)
         }
 
         text.AppendLine();
-        text.AppendLine("| One attestation's requests (SQLite store) | SQL commands | commits | round trips |");
-        text.AppendLine("|---|--:|--:|--:|");
+        text.AppendLine("| One attestation's requests (SQLite store) | SQL commands | explicit commits | rollbacks | statements that write |");
+        text.AppendLine("|---|--:|--:|--:|--:|");
         foreach (var group in results.Sql.GroupBy(c => c.Origin))
         {
             var commands = group.Count(c => c.Kind == "command");
             var commits = group.Count(c => c.Kind == "COMMIT");
-            text.AppendLine(Invariant($"| `{group.Key}` | {commands} | {commits} | {group.Count()} |"));
+            var rollbacks = group.Count(c => c.Kind == "ROLLBACK");
+            var writes = group.Count(c => c.Kind == "command" && IsWrite(c.Text));
+            text.AppendLine(Invariant($"| `{group.Key}` | {commands} | {commits} | {rollbacks} | {writes} |"));
         }
 
         return text.ToString();
     }
+
+    private static bool IsWrite(string sql) =>
+        sql.TrimStart().Split(' ', 2)[0].ToUpperInvariant() is "INSERT" or "UPDATE" or "DELETE";
 
     private static string Ratio(Measurement row, Measurement baseline) =>
         ReferenceEquals(row, baseline) ? "baseline" : Invariant($"{row.PerSecond / baseline.PerSecond:0.0000}×");
@@ -137,7 +142,7 @@ public sealed class AttestationBench(BenchOptions options)
         string name, HttpClient client, IReadOnlyList<BenchTpmHost> hosts, Func<AttestationRequest, T> prepare,
         Func<T, Task<string?>> attest, CancellationToken ct)
     {
-        var probeCount = Math.Max(200, 20 * options.Concurrency);
+        var probeCount = Math.Max(32, 4 * options.Concurrency);
         var probe = await BuildPoolAsync(client, hosts, probeCount, prepare, ct);
         var clock = Stopwatch.StartNew();
         var probeFailures = 0;

@@ -65,5 +65,6 @@ public sealed class BenchHgs : WebApplicationFactory<GuardianProgram>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Warnings go to stderr with the bench's progress lines; stdout carries only the results.
         builder.UseSetting("Logging:Console:LogToStandardErrorThreshold", "Trace");
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, SqlCapture.RequestTagStartupFilter>());
     }
 }
