@@ -2,7 +2,8 @@
 # Runs the benchmarks (bench/README.md): starts PostgreSQL as test.sh does, builds Release, prints the results table.
 # Arguments go to the bench, e.g. ./bench/run.sh --duration 20 --concurrency 32; ./bench/run.sh --jobs runs the job
 # benchmark instead (agent protocol vs pgbench, on a portal of its own; about 5-10 minutes); --vms the VM creation
-# benchmark (QEMU hosts vs the simulated hypervisor; needs QEMU and swtpm; about 3 minutes). Build output goes to
+# benchmark (QEMU hosts vs the simulated hypervisor; needs QEMU and swtpm; about 3 minutes); --attestation TPM attestation
+# in HGS against raw ECDSA and RSA signature verification (HGS on SQLite; about 3 minutes). Build output goes to
 # $BENCH_ARTIFACTS (default /tmp/portal-bench-artifacts), so it never touches a test run's bin/obj.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -6,17 +6,20 @@ namespace Portal.Bench;
 /// Command-line settings: <c>--duration</c>, <c>--warmup</c> (seconds), <c>--concurrency</c>, <c>--no-pgbench</c>, and
 /// <c>--jobs</c> (the job benchmark instead of the HTTP ones) with <c>--jobs-count</c> and <c>--jobs-hosts</c>, and
 /// <c>--vms</c> (VM creation on QEMU against the simulated hypervisor) with <c>--vm-count</c>, <c>--guest-folder</c>
-/// and <c>--acceleration</c>.
+/// and <c>--acceleration</c>, and <c>--attestation</c> (TPM attestation in HGS against raw signature verification) with
+/// <c>--attestation-hosts</c>.
 /// </summary>
 public sealed record BenchOptions(
     TimeSpan Warmup, TimeSpan Duration, int Concurrency, bool RunPgbench, string ServerConnectionString,
     bool Jobs = false, int JobCount = 2000, IReadOnlyList<int>? JobHosts = null,
-    bool Vms = false, int VmCount = 3, string GuestFolder = "", string Acceleration = "Tcg")
+    bool Vms = false, int VmCount = 3, string GuestFolder = "", string Acceleration = "Tcg",
+    bool Attestation = false, int AttestationHosts = 8)
 {
     public const string Usage =
         "usage: Portal.Bench [--duration SECONDS=10] [--warmup SECONDS=5] [--concurrency N=16] [--no-pgbench]\n"
         + "       Portal.Bench --jobs [--jobs-count N=2000] [--jobs-hosts K,K=4,16] [--duration S] [--warmup S] [--no-pgbench]\n"
         + "       Portal.Bench --vms [--vm-count N=3] [--guest-folder DIR=/tmp/portal-bench-guest] [--acceleration Tcg|Auto]\n"
+        + "       Portal.Bench --attestation [--attestation-hosts K=8] [--duration S] [--warmup S] [--concurrency N]\n"
         + "PostgreSQL server from PORTAL_TEST_POSTGRES (default Host=127.0.0.1;Port=5432;Username=portal;Password=portal).";
 
     public static BenchOptions Parse(string[] args)
@@ -32,6 +35,8 @@ public sealed record BenchOptions(
         var vmCount = 3;
         var guestFolder = Path.Combine(Path.GetTempPath(), "portal-bench-guest");
         var acceleration = "Tcg";
+        var attestation = false;
+        var attestationHosts = 8;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -75,6 +80,14 @@ public sealed record BenchOptions(
                         ? args[i]
                         : throw new ArgumentException("'--acceleration' is Tcg or Auto.");
                     break;
+                case "--attestation":
+                    attestation = true;
+                    break;
+                case "--attestation-hosts":
+                    attestationHosts = PositiveInt(args, ++i) is var k and <= 64
+                        ? k
+                        : throw new ArgumentException("'--attestation-hosts' is 1 to 64.");
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
@@ -97,7 +110,7 @@ public sealed record BenchOptions(
         }
 
         return new BenchOptions(TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), concurrency, pgbench, server,
-            jobs, jobCount, jobHosts, vms, vmCount, guestFolder, acceleration);
+            jobs, jobCount, jobHosts, vms, vmCount, guestFolder, acceleration, attestation, attestationHosts);
     }
 
     private static int PositiveInt(string[] args, int index, bool allowZero = false)

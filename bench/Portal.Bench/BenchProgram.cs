@@ -64,6 +64,12 @@ internal static class BenchProgram
             return;
         }
 
+        if (options.Attestation)
+        {
+            await RunAttestationAsync(options, ct);
+            return;
+        }
+
         var runner = new LoadRunner(options.Concurrency, options.Warmup, options.Duration);
         var table = new ResultTable();
 
@@ -210,6 +216,30 @@ internal static class BenchProgram
             $"CPU busy before start {busyBefore:0}%, load average {loadBefore} · CPU busy at the end {busyAfter:0}%"));
         Console.WriteLine();
         Console.Write(VmTimingTables.Render(simulated.Timings, qemu.Timings));
+    }
+
+    /// <summary>TPM attestation in HGS (standalone, SQLite) against raw ECDSA and RSA verification, same run.</summary>
+    private static async Task RunAttestationAsync(BenchOptions options, CancellationToken ct)
+    {
+        var busyBefore = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
+        var loadBefore = LoadAverage();
+        if (busyBefore > 25)
+        {
+            Progress(Invariant($"warning: the machine is already {busyBefore:0}% busy; other work will skew the numbers"));
+        }
+
+        var results = await new AttestationBench(options).RunAsync(ct);
+        var busyAfter = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
+
+        Console.WriteLine();
+        Console.WriteLine(Invariant(
+            $"{DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz} · {Environment.ProcessorCount} cores ({MachineCpu.Model()}) · {RuntimeInformation.OSDescription} · .NET {Environment.Version} · {results.SqliteSetup}"));
+        Console.WriteLine(Invariant(
+            $"{options.AttestationHosts} software-TPM hosts (ECDSA P-256 AKs) · {options.Concurrency} concurrent workers · {options.Warmup.TotalSeconds:0} s warm-up + {options.Duration.TotalSeconds:0} s measured per row · HGS and load generator in one process"));
+        Console.WriteLine(Invariant(
+            $"CPU busy before start {busyBefore:0}%, load average {loadBefore} · CPU busy at the end {busyAfter:0}%"));
+        Console.WriteLine();
+        Console.Write(AttestationBench.Render(results));
     }
 
     private static string LoadAverage()

@@ -79,10 +79,17 @@ public sealed partial class SqlCapture : IObserver<DiagnosticListener>, IObserve
             var command = value.Value?.GetType().GetProperty("Command")?.GetValue(value.Value) as DbCommand;
             _commands.Enqueue(new CapturedCommand(origin, "command", command?.CommandText ?? "?"));
         }
-        else
+        else if (value.Key.EndsWith(".TransactionCommitted", StringComparison.Ordinal))
         {
-            _commands.Enqueue(new CapturedCommand(origin, value.Key.EndsWith("Committed", StringComparison.Ordinal) ? "COMMIT" : "ROLLBACK", ""));
+            _commands.Enqueue(new CapturedCommand(origin, "COMMIT", ""));
         }
+        else if (value.Key.EndsWith(".TransactionRolledBack", StringComparison.Ordinal))
+        {
+            _commands.Enqueue(new CapturedCommand(origin, "ROLLBACK", ""));
+        }
+
+        // Anything else is not a round trip. It arrives when another subscriber of the same listener enabled it
+        // (OpenTelemetry's EF Core instrumentation, as HGS's service defaults add it): a listener writes to every subscriber.
     }
 
     void IObserver<DiagnosticListener>.OnCompleted()
