@@ -6,4 +6,4 @@ namespace Portal.HostAgent.Tpm.Tpm2;
 /// The boot a TPM without firmware of its own is given: the events measured into its PCRs, and the log the host reports
 /// (the same log, unless the host is set to tamper with it).
 /// </summary>
-internal sealed record BootPlan(IReadOnlyList<TcgEvent> Measured, byte[] ReportedLog);
+public sealed record BootPlan(IReadOnlyList<TcgEvent> Measured, byte[] ReportedLog);

@@ -1,7 +1,7 @@
 namespace Portal.HostAgent.Tpm.Tpm2;
 
 /// <summary>An EK certificate as NV holds it: the DER, possibly followed by padding up to the NV area's size.</summary>
-internal static class DerCertificate
+public static class DerCertificate
 {
     /// <summary>The DER SEQUENCE at the start of <paramref name="nv"/>, cut to the length its header gives; null when there is none.</summary>
     public static byte[]? Trim(ReadOnlySpan<byte> nv)

@@ -17,7 +17,7 @@ public sealed partial class Tpm2ToolsTpm
         ActivateCredentialFileAsync(credential.ToTpm2ToolsFile(), cancellationToken);
 
     /// <summary>The same, from the file <c>tpm2_makecredential -o</c> writes.</summary>
-    internal Task<byte[]> ActivateCredentialFileAsync(byte[] credentialFile, CancellationToken ct)
+    public Task<byte[]> ActivateCredentialFileAsync(byte[] credentialFile, CancellationToken ct)
     {
         _ = Ready;
         return Tool.ExclusiveAsync(async () =>

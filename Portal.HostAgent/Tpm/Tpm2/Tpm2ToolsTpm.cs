@@ -34,8 +34,8 @@ public sealed partial class Tpm2ToolsTpm : IAsyncDisposable, IDisposable
     {
     }
 
-    /// <summary>With the boot to play into a fresh swtpm given directly.</summary>
-    internal Tpm2ToolsTpm(IOptions<TpmOptions> options, IOptions<HostAttestationOptions> host, ILogger<Tpm2ToolsTpm> logger, Func<BootPlan> bootPlan)
+    /// <summary>With the boot to play into a fresh swtpm (and, on a device, the code-integrity policy to measure) given directly.</summary>
+    public Tpm2ToolsTpm(IOptions<TpmOptions> options, IOptions<HostAttestationOptions> host, ILogger<Tpm2ToolsTpm> logger, Func<BootPlan> bootPlan)
     {
         _options = options.Value;
         _host = host.Value;
