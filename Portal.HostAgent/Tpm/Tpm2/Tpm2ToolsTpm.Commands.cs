@@ -37,8 +37,7 @@ public sealed partial class Tpm2ToolsTpm
                 }
                 catch (TpmException e)
                 {
-                    throw new TpmException(
-                        $"The credential does not open on this TPM: it was made for another endorsement key or for another attestation key than the one at {AttestationKeyHandle} ({e.Message})", e);
+                    throw new TpmException($"{WhyActivationFailed(e.Message)} ({e.Message})", e);
                 }
 
                 return work.ReadAndDelete("secret");
@@ -54,6 +53,15 @@ public sealed partial class Tpm2ToolsTpm
             }
         }, ct);
     }
+
+    // The TPM's answers, in words: a wrong object name fails the credential's HMAC; a seed encrypted to another EK does
+    // not decrypt (libtpms answers TPM_RC_FAILURE for that, and stays usable).
+    private static string WhyActivationFailed(string toolError) =>
+        toolError.Contains("integrity check failed", StringComparison.Ordinal)
+            ? $"The credential does not open on this TPM: it was made for another attestation key than the one at {AttestationKeyHandle} (or for another TPM)."
+            : toolError.Contains("(0x101)", StringComparison.Ordinal) || toolError.Contains("value is out of range", StringComparison.Ordinal)
+                ? "The credential does not open on this TPM: its seed was encrypted to another TPM's endorsement key."
+                : "Activating the credential failed.";
 
     /// <summary>TPM2_Quote with the AK over the SHA-256 bank's <paramref name="pcrs"/>, <paramref name="qualifyingData"/> as extraData.</summary>
     public Task<TpmQuote> QuoteAsync(ReadOnlyMemory<byte> qualifyingData, IReadOnlyList<int> pcrs, CancellationToken cancellationToken)
