@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.Attestation;
 using Portal.Core.Attestation.Protocol;
+using Portal.Core.Common;
 using Portal.Core.Shielding.Guardians;
 using Portal.HostGuardian.Api;
 using Portal.HostGuardian.Attestation;
@@ -27,6 +28,23 @@ public static class HgsEndpoints
             .WithDescription("Checks the host's evidence for its registered mode; on a pass the answer carries a health certificate " +
                              "bound to the transport key. A failed attestation is an answer (200) with its status and reason.")
             .ProducesValidationProblem()
+            .AllowAnonymousAttestation();
+        group.MapPost("/attest/activation", BeginActivationAsync)
+            .WithName("HgsBeginActivation")
+            .WithSummary("Begin credential activation of an attestation key")
+            .WithDescription("For a TPM-trusted host: HGS answers with a credential (TPM2_MakeCredential) that only the TPM holding the " +
+                             "registered endorsement key can open, and only for the named attestation key. Once per attestation key.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .AllowAnonymousAttestation();
+        group.MapPost("/attest/activation/{id}", CompleteActivationAsync)
+            .WithName("HgsCompleteActivation")
+            .WithSummary("Answer a credential activation")
+            .WithDescription("The secret the host's TPM recovered (TPM2_ActivateCredential). On a match the attestation key is bound " +
+                             "to the host's endorsement key; every challenge is answered once.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymousAttestation();
         group.MapPost("/keys/release", ReleaseAsync)
             .WithName("HgsReleaseKey")
@@ -63,6 +81,49 @@ public static class HgsEndpoints
         }
 
         return TypedResults.Ok(await attestation.AttestAsync(request, context.Connection.RemoteIpAddress?.ToString(), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ActivationChallenge>, ValidationProblem, ProblemHttpResult>> BeginActivationAsync(
+        ActivationRequest request, ActivationService activation, CancellationToken cancellationToken)
+    {
+        if (!HostNames.IsValid(request.HostName))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["hostName"] = [HostNames.Rule] });
+        }
+
+        try
+        {
+            return TypedResults.Ok(await activation.BeginAsync(request, cancellationToken));
+        }
+        catch (DomainValidationException e)
+        {
+            return TypedResults.ValidationProblem(e.Errors, title: "The activation request is malformed.");
+        }
+        catch (ActivationRefusedException e)
+        {
+            return TypedResults.Problem(title: "HGS refused to activate the attestation key.", detail: e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> CompleteActivationAsync(
+        string id, ActivationAnswer answer, ActivationService activation, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var activationId))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["The activation id is a GUID."] });
+        }
+
+        try
+        {
+            return await activation.CompleteAsync(activationId, answer, cancellationToken)
+                ? TypedResults.NoContent()
+                : TypedResults.Problem(title: "No such activation.", detail: "The activation is unknown, expired or already answered; begin again.",
+                    statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (ActivationRefusedException e)
+        {
+            return TypedResults.Problem(title: "HGS refused to activate the attestation key.", detail: e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
     }
 
     private static async Task<Results<Ok<KeyReleaseResponse>, ProblemHttpResult>> ReleaseAsync(

@@ -55,8 +55,11 @@ public static class HostGuardianServiceExtensions
         services.AddHostedService<NonceSweeper>();
         services.AddScoped<HostGroupCredentials>();
         services.AddScoped<AttestationService>();
+        services.AddScoped<ActivationService>();
+        services.AddSingleton<EndorsementKeyCertificates>();
         services.AddScoped<KeyReleaseService>();
         services.AddScoped<HgsAdministration>();
+        services.AddScoped<BaselineAdministration>();
         services.AddSingleton<HgsMetrics>();
         services.AddSingleton<VerdictChanges>();
         return builder;

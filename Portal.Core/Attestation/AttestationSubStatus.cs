@@ -34,8 +34,11 @@ public enum AttestationSubStatus
     /// <summary>The host resumed from hibernation or a partial boot instead of a full, measured boot.</summary>
     FullBoot = 1 << 6,
 
-    /// <summary>The boot measurements match no allowed TPM baseline for another reason than the flags above.</summary>
-    TpmBaseline = 1 << 7,
+    /// <summary>
+    /// The measured boot matches no TPM baseline HGS trusts, for another reason than the flags above — e.g. a firmware
+    /// update changed PCR 0 until the HGS admin accepts a new baseline (Hyper-V HGS's name for it).
+    /// </summary>
+    SecureBootSettings = 1 << 7,
 
     /// <summary>Kernel debugging or hypervisor debugging is on.</summary>
     Debugging = 1 << 8,

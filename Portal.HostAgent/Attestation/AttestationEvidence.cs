@@ -1,48 +1,52 @@
 using Portal.Core.Attestation;
 using Portal.Core.Attestation.Evidence;
+using Portal.Core.Attestation.MeasuredBoot;
 using Portal.Core.Attestation.Protocol;
 using Portal.HostAgent.Tpm;
 
 namespace Portal.HostAgent.Attestation;
 
 /// <summary>Builds the attestation request for this host's mode over HGS's nonce.</summary>
-internal sealed class AttestationEvidence(HostAttestationOptions options, ITpm tpm, SoftwareHostKey hostKey, string transportKeyThumbprint)
+internal sealed class AttestationEvidence(HostAttestationOptions options, ITpm tpm, SoftwareHostKey hostKey, HostTransportKey transportKey)
 {
-    public AttestationRequest Build(byte[] nonce)
+    public async Task<AttestationRequest> BuildAsync(byte[] nonce, CancellationToken cancellationToken)
     {
-        var transportKey = tpm.TransportKey.ToArray();
+        var transport = transportKey.PublicKey.ToArray();
         return options.AttestationMode switch
         {
-            AttestationMode.TpmTrusted => TpmTrusted(nonce, transportKey),
-            AttestationMode.HostKey => HostKey(nonce, transportKey),
-            AttestationMode.AdminTrusted => AdminTrusted(nonce, transportKey),
+            AttestationMode.TpmTrusted => await TpmTrustedAsync(nonce, transport, cancellationToken),
+            AttestationMode.HostKey => HostKey(nonce, transport),
+            AttestationMode.AdminTrusted => AdminTrusted(nonce, transport),
         };
     }
 
-    private AttestationRequest TpmTrusted(byte[] nonce, byte[] transportKey)
+    private async Task<AttestationRequest> TpmTrustedAsync(byte[] nonce, byte[] transport, CancellationToken cancellationToken)
     {
-        var quote = tpm.Quote(nonce, transportKeyThumbprint);
-        var evidence = new TpmEvidence(tpm.EndorsementKey.ToArray(), quote.PcrDigest, quote.CodeIntegrityPolicy, tpm.BootLog, quote.Signature);
-        return new AttestationRequest(AttestationMode.TpmTrusted, options.HostName, nonce, transportKey, Tpm: evidence);
+        var quote = await tpm.QuoteAsync(QuoteQualifyingData.For(nonce, transportKey.Thumbprint), PolicyPcrs.Quoted, cancellationToken);
+        var evidence = new TpmEvidence(
+            tpm.EndorsementKey.ToArray(), tpm.AttestationKey.ToArray(), quote.Attestation, quote.Signature, quote.Pcrs, tpm.EventLog.ToArray());
+        return new AttestationRequest(AttestationMode.TpmTrusted, options.HostName, nonce, transport, Tpm: evidence);
     }
 
-    private AttestationRequest HostKey(byte[] nonce, byte[] transportKey)
+    private AttestationRequest HostKey(byte[] nonce, byte[] transport)
     {
         var configuration = new HostConfigurationReport(
             SecureBoot: !options.Simulate.SecureBootOff,
             Iommu: !options.Simulate.IommuOff,
             VirtualSecureMode: true,
-            CodeIntegrityPolicy: tpm.CodeIntegrityPolicy);
-        var signature = hostKey.Sign(HostKeyStatement.SignedBytes(nonce, transportKeyThumbprint, configuration));
-        return new AttestationRequest(AttestationMode.HostKey, options.HostName, nonce, transportKey,
+            CodeIntegrityPolicy: options.Simulate.UnknownCodeIntegrityPolicy
+                ? CodeIntegrityPolicies.HashOf("unsigned test policy: allow everything")
+                : CodeIntegrityPolicies.DefaultPolicyHash);
+        var signature = hostKey.Sign(HostKeyStatement.SignedBytes(nonce, transportKey.Thumbprint, configuration));
+        return new AttestationRequest(AttestationMode.HostKey, options.HostName, nonce, transport,
             HostKey: new HostKeyEvidence(hostKey.PublicKey.ToArray(), configuration, signature));
     }
 
-    private AttestationRequest AdminTrusted(byte[] nonce, byte[] transportKey)
+    private AttestationRequest AdminTrusted(byte[] nonce, byte[] transport)
     {
         var credential = Convert.FromBase64String(options.HostGroupCredential ?? "");
-        var proof = HostGroupProof.Compute(credential, nonce, transportKeyThumbprint, options.HostName);
-        return new AttestationRequest(AttestationMode.AdminTrusted, options.HostName, nonce, transportKey,
+        var proof = HostGroupProof.Compute(credential, nonce, transportKey.Thumbprint, options.HostName);
+        return new AttestationRequest(AttestationMode.AdminTrusted, options.HostName, nonce, transport,
             AdminTrusted: new AdminTrustedEvidence(options.HostGroup ?? "", proof));
     }
 }

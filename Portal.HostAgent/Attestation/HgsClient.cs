@@ -27,6 +27,21 @@ public sealed class HgsClient(HttpClient http)
         return await ReadAsync<AttestationOutcome>(response, cancellationToken);
     }
 
+    /// <summary>Asks HGS for a credential for the AK; HGS's refusals become <see cref="HgsRefusedException"/> with its reason.</summary>
+    public async Task<ActivationChallenge> BeginActivationAsync(ActivationRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(HgsRoutes.Activation.TrimStart('/'), request, Json, cancellationToken);
+        await ThrowIfRefusedAsync(response, cancellationToken);
+        return await ReadAsync<ActivationChallenge>(response, cancellationToken);
+    }
+
+    /// <summary>Answers an activation with the secret the TPM recovered.</summary>
+    public async Task CompleteActivationAsync(Guid id, ActivationAnswer answer, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync($"{HgsRoutes.Activation.TrimStart('/')}/{id}", answer, Json, cancellationToken);
+        await ThrowIfRefusedAsync(response, cancellationToken);
+    }
+
     /// <summary>Asks for a key; HGS's refusals become <see cref="KeyReleaseRefusedException"/> with HGS's reason.</summary>
     public async Task<KeyReleaseResponse> ReleaseAsync(KeyReleaseRequest request, CancellationToken cancellationToken)
     {
@@ -39,6 +54,23 @@ public sealed class HgsClient(HttpClient http)
         var problem = await TryReadProblemAsync(response, cancellationToken);
         var refusal = problem?.Refusal is { } name && Enum.TryParse<KeyReleaseRefusal>(name, out var parsed) ? parsed : KeyReleaseRefusal.Unavailable;
         throw new KeyReleaseRefusedException(refusal, $"HGS refused the key release ({(int)response.StatusCode}): {problem?.Detail ?? problem?.Title ?? response.ReasonPhrase}");
+    }
+
+    // A 4xx is HGS's answer about this host (refused, malformed, unknown); a 5xx or a 429 is HGS failing, to retry.
+    private static async Task ThrowIfRefusedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        if ((int)response.StatusCode is >= 400 and < 500 and not 429)
+        {
+            var problem = await TryReadProblemAsync(response, cancellationToken);
+            throw new HgsRefusedException((int)response.StatusCode, problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "refused");
+        }
+
+        response.EnsureSuccessStatusCode();
     }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
@@ -58,4 +90,10 @@ public sealed class HgsClient(HttpClient http)
     }
 
     private sealed record RefusalProblem(string? Title, string? Detail, string? Refusal);
+}
+
+/// <summary>HGS answered a request about this host with a refusal (4xx); <see cref="Exception.Message"/> is HGS's reason.</summary>
+public sealed class HgsRefusedException(int status, string reason) : Exception(reason)
+{
+    public int Status { get; } = status;
 }

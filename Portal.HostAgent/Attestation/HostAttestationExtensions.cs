@@ -22,6 +22,7 @@ public static class HostAttestationExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ITpm, SoftwareTpm>();
         services.AddSingleton<SoftwareHostKey>();
+        services.AddSingleton<HostTransportKey>();
         services.AddHttpClient(HgsClient.HttpClientName, (provider, client) =>
         {
             var url = provider.GetRequiredService<IOptions<HostAttestationOptions>>().Value.HgsUrl;

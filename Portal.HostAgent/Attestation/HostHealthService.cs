@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Portal.Core.Attestation;
-using Portal.Core.Shielding.Guardians;
 using Portal.HostAgent.Tpm;
 
 namespace Portal.HostAgent.Attestation;
@@ -14,6 +13,8 @@ public sealed class HostHealthService : IHostHealth
     private readonly HostAttestationOptions _options;
     private readonly ITpm _tpm;
     private readonly SoftwareHostKey _hostKey;
+    private readonly HostTransportKey _transportKey;
+    private readonly AttestationKeyActivation _activation;
     private readonly IHttpClientFactory _http;
     private readonly TimeProvider _time;
     private readonly ILogger<HostHealthService> _logger;
@@ -22,21 +23,17 @@ public sealed class HostHealthService : IHostHealth
     private AttestationOutcome? _current;
 
     public HostHealthService(
-        IOptions<HostAttestationOptions> options, ITpm tpm, SoftwareHostKey hostKey, IHttpClientFactory http, TimeProvider time, ILogger<HostHealthService> logger)
+        IOptions<HostAttestationOptions> options, ITpm tpm, SoftwareHostKey hostKey, HostTransportKey transportKey, IHttpClientFactory http,
+        TimeProvider time, ILogger<HostHealthService> logger)
     {
         _options = options.Value;
         _tpm = tpm;
         _hostKey = hostKey;
+        _transportKey = transportKey;
         _http = http;
         _time = time;
         _logger = logger;
-        TransportKeyThumbprint = Thumbprint.Of(tpm.TransportKey.Span);
-        Identity = new HostAttestationIdentity(
-            _options.HostName,
-            _options.AttestationMode,
-            _options.AttestationMode == AttestationMode.TpmTrusted ? tpm.EndorsementKey.ToArray() : null,
-            _options.AttestationMode == AttestationMode.HostKey ? hostKey.PublicKey.ToArray() : null,
-            _options.AttestationMode == AttestationMode.AdminTrusted ? _options.HostGroup : null);
+        _activation = new AttestationKeyActivation(_options.DataFolder, logger);
     }
 
     public AttestationOutcome? Current
@@ -54,11 +51,29 @@ public sealed class HostHealthService : IHostHealth
 
     public event Action<AttestationOutcome>? Changed;
 
-    public ReadOnlyMemory<byte> TransportPublicKey => _tpm.TransportKey;
+    public ReadOnlyMemory<byte> TransportPublicKey => _transportKey.PublicKey;
 
-    public string TransportKeyThumbprint { get; }
+    public string TransportKeyThumbprint => _transportKey.Thumbprint;
 
-    public HostAttestationIdentity Identity { get; }
+    public string? TpmDescription => UsesTpm ? _tpm.Description : null;
+
+    private bool UsesTpm => _options.AttestationMode == AttestationMode.TpmTrusted;
+
+    public async Task<HostAttestationIdentity> GetIdentityAsync(CancellationToken cancellationToken)
+    {
+        if (UsesTpm)
+        {
+            await _tpm.InitializeAsync(cancellationToken);
+        }
+
+        return new HostAttestationIdentity(
+            _options.HostName,
+            _options.AttestationMode,
+            UsesTpm ? _tpm.EndorsementKey.ToArray() : null,
+            _options.AttestationMode == AttestationMode.HostKey ? _hostKey.PublicKey.ToArray() : null,
+            _options.AttestationMode == AttestationMode.AdminTrusted ? _options.HostGroup : null,
+            UsesTpm ? _tpm.EndorsementKeyCertificate?.ToArray() : null);
+    }
 
     public Task<AttestationOutcome> AttestNowAsync(CancellationToken cancellationToken)
     {
@@ -124,9 +139,31 @@ public sealed class HostHealthService : IHostHealth
         try
         {
             var hgs = new HgsClient(_http.CreateClient(HgsClient.HttpClientName));
+            if (UsesTpm)
+            {
+                await _tpm.InitializeAsync(cancellationToken);
+                await _activation.EnsureAsync(hgs, _tpm, _options.HostName, cancellationToken);
+            }
+
             var challenge = await hgs.ChallengeAsync(cancellationToken);
-            var request = new AttestationEvidence(_options, _tpm, _hostKey, TransportKeyThumbprint).Build(challenge.Nonce);
-            return await hgs.AttestAsync(request, cancellationToken);
+            var request = await new AttestationEvidence(_options, _tpm, _hostKey, _transportKey).BuildAsync(challenge.Nonce, cancellationToken);
+            var outcome = await hgs.AttestAsync(request, cancellationToken);
+            if (UsesTpm && outcome.Status == AttestationStatus.UnauthorizedHost)
+            {
+                _activation.Forget();
+            }
+
+            return outcome;
+        }
+        catch (TpmException e)
+        {
+            return AttestationOutcome.Failed(AttestationStatus.TpmError, AttestationSubStatus.None, $"The host's TPM failed: {e.Message}");
+        }
+        catch (HgsRefusedException e)
+        {
+            _activation.Forget();
+            return AttestationOutcome.Failed(e.Status == 403 ? AttestationStatus.UnauthorizedHost : AttestationStatus.TpmError, AttestationSubStatus.None,
+                $"HGS refused to activate the attestation key: {e.Message}");
         }
         catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException
                                    || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))

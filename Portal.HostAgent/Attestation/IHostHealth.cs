@@ -34,6 +34,12 @@ public interface IHostHealth
     /// <summary>Thumbprint (SHA-256 of the SPKI, upper-case hex) of the transport key.</summary>
     string TransportKeyThumbprint { get; }
 
-    /// <summary>What the HGS admin registers for this host (name, mode, endorsement key / host key / group; public parts only).</summary>
-    HostAttestationIdentity Identity { get; }
+    /// <summary>What this host attests with (e.g. "swtpm 0.7.1 at 127.0.0.1:2321"), or null in modes without a TPM.</summary>
+    string? TpmDescription { get; }
+
+    /// <summary>
+    /// What the HGS admin registers for this host (name, mode, endorsement key and EK certificate / host key / group;
+    /// public parts only). Makes the TPM ready first in TPM-trusted mode.
+    /// </summary>
+    Task<HostAttestationIdentity> GetIdentityAsync(CancellationToken cancellationToken);
 }

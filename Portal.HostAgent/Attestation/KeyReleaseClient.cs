@@ -11,7 +11,7 @@ namespace Portal.HostAgent.Attestation;
 /// Releases VM keys through HGS for this host: refuses before sending anything when the host is not healthy, proves
 /// possession of the transport key, and unwraps the answer with it — a key wrapped for anyone else is refused.
 /// </summary>
-public sealed class KeyReleaseClient(IHostHealth health, ITpm tpm, IHttpClientFactory http, TimeProvider time, ILogger<KeyReleaseClient> logger) : IKeyReleaseClient
+public sealed class KeyReleaseClient(IHostHealth health, HostTransportKey transportKey, IHttpClientFactory http, TimeProvider time, ILogger<KeyReleaseClient> logger) : IKeyReleaseClient
 {
     public Task<byte[]> ReleaseKeyProtectorAsync(byte[] keyProtector, CancellationToken cancellationToken) =>
         ReleaseAsync(keyProtector, isKeyProtector: true, cancellationToken);
@@ -30,7 +30,7 @@ public sealed class KeyReleaseClient(IHostHealth health, ITpm tpm, IHttpClientFa
                 $"This host has no valid health certificate ({current?.Status.ToString() ?? "never attested"}: {current?.Reason ?? "attest first"}); no key is requested.");
         }
 
-        var proof = tpm.SignWithTransportKey(KeyReleaseProof.SignedBytes(certificate, blob, now));
+        var proof = transportKey.Sign(KeyReleaseProof.SignedBytes(certificate, blob, now));
         var request = new KeyReleaseRequest(certificate, isKeyProtector ? blob : null, isKeyProtector ? null : blob, now, proof);
         KeyReleaseResponse response;
         try
@@ -49,7 +49,7 @@ public sealed class KeyReleaseClient(IHostHealth health, ITpm tpm, IHttpClientFa
             throw new KeyReleaseRefusedException(KeyReleaseRefusal.TransportKeyMismatch, "HGS wrapped the key for another transport key than this host's.");
         }
 
-        var key = tpm.UnwrapWithTransportKey(response.WrappedKey);
+        var key = transportKey.Unwrap(response.WrappedKey);
         if (key is null)
         {
             throw new KeyReleaseRefusedException(KeyReleaseRefusal.TransportKeyMismatch, "The released key does not unwrap with this host's transport key.");

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Portal.Core.Shielding.KeyProtectors;
-using Portal.HostAgent.Attestation;
 using Portal.HostAgent.Tpm;
 
 namespace Portal.HostAgent.Jobs;
@@ -11,7 +10,7 @@ namespace Portal.HostAgent.Jobs;
 /// only wrapped (RSA-OAEP) for the host's transport key, so the file is useless without the host's TPM. A plain VM
 /// key never touches the disk.
 /// </summary>
-public sealed class RegularVmKeyStore(IOptions<HostAgentOptions> options, IHostHealth health, ITpm tpm)
+public sealed class RegularVmKeyStore(IOptions<HostAgentOptions> options, HostTransportKey transportKey)
 {
     public const string FolderName = "vm-keys";
 
@@ -25,9 +24,9 @@ public sealed class RegularVmKeyStore(IOptions<HostAgentOptions> options, IHostH
         var key = KeyProtector.GenerateKey();
         try
         {
-            using var transportKey = RSA.Create();
-            transportKey.ImportSubjectPublicKeyInfo(health.TransportPublicKey.Span, out _);
-            Write(PathOf(vmId), KeyWrap.Wrap(key, transportKey));
+            using var publicKey = RSA.Create();
+            publicKey.ImportSubjectPublicKeyInfo(transportKey.PublicKey.Span, out _);
+            Write(PathOf(vmId), KeyWrap.Wrap(key, publicKey));
             return key;
         }
         catch
@@ -46,7 +45,7 @@ public sealed class RegularVmKeyStore(IOptions<HostAgentOptions> options, IHostH
             throw new JobStepFailedException("VmKeyMissing", "This host holds no key for the VM.", retryable: false);
         }
 
-        return tpm.UnwrapWithTransportKey(File.ReadAllBytes(path))
+        return transportKey.Unwrap(File.ReadAllBytes(path))
             ?? throw new JobStepFailedException("VmKeyMismatch", "The VM's key file does not unwrap with this host's transport key.", retryable: false);
     }
 

@@ -18,6 +18,10 @@ internal sealed class AdminErrorFilter : IEndpointFilter
         {
             return TypedResults.ValidationProblem(e.Errors);
         }
+        catch (NotFoundException e)
+        {
+            return TypedResults.Problem(title: $"No such {e.Resource.ToLowerInvariant()}.", detail: e.Message, statusCode: StatusCodes.Status404NotFound);
+        }
         catch (StateConflictException e)
         {
             return TypedResults.Problem(title: "Conflict.", detail: e.Message, statusCode: StatusCodes.Status409Conflict);

@@ -31,16 +31,27 @@ public static class HgsAdminEndpoints
             .WithName("HgsRemoveHost").WithSummary("Remove a host; its certificates stop releasing keys at once")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/baselines", async (HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListBaselinesAsync(ct)))
+        group.MapGet("/baselines", async (BaselineAdministration baselines, CancellationToken ct) => TypedResults.Ok(await baselines.ListAsync(ct)))
             .WithName("HgsListBaselines").WithSummary("List allowed TPM baselines");
-        group.MapPost("/baselines", async (TpmBaselineRequest request, HgsAdministration admin, CancellationToken ct) =>
-                TypedResults.Created($"{HgsRoutes.Admin}/baselines", await admin.AddBaselineAsync(request, ct)))
-            .WithName("HgsAddBaseline").WithSummary("Allow a TPM baseline (PCR digest)")
+        group.MapPost("/baselines", async (TpmBaselineRequest request, BaselineAdministration baselines, CancellationToken ct) =>
+                TypedResults.Created($"{HgsRoutes.Admin}/baselines", await baselines.AddAsync(request, ct)))
+            .WithName("HgsAddBaseline").WithSummary("Allow a TPM baseline (the values of PCRs 0–7)")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/baselines/{id:guid}", DeleteAsync("baseline", (admin, id, ct) => admin.RemoveBaselineAsync(id, ct)))
+        group.MapDelete("/baselines/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, BaselineAdministration baselines, CancellationToken ct) =>
+                await baselines.RemoveAsync(id, ct) ? TypedResults.NoContent() : NotFound("baseline"))
             .WithName("HgsRemoveBaseline").WithSummary("Disallow a TPM baseline")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/hosts/{id:guid}/baseline-capture", async Task<Results<Ok<BaselineCaptureDto>, ProblemHttpResult>> (Guid id, BaselineAdministration baselines, CancellationToken ct) =>
+                await baselines.CaptureAsync(id, ct) is { } capture ? TypedResults.Ok(capture) : NotFound("host with proven measurements"))
+            .WithName("HgsCaptureBaseline").WithSummary("Capture a host's latest proven measurements, with how they differ from the nearest baseline")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/baselines/captured", async (AcceptBaselineRequest request, BaselineAdministration baselines, CancellationToken ct) =>
+                TypedResults.Created($"{HgsRoutes.Admin}/baselines", await baselines.AcceptAsync(request, ct)))
+            .WithName("HgsAcceptCapturedBaseline").WithSummary("Accept a host's reviewed measurements as a new TPM baseline")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/ci-policies", async (HgsAdministration admin, CancellationToken ct) => TypedResults.Ok(await admin.ListCodeIntegrityPoliciesAsync(ct)))
             .WithName("HgsListCodeIntegrityPolicies").WithSummary("List allowed code-integrity policies");

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Attestation;
 using Portal.Core.Attestation.Evidence;
+using Portal.Core.Attestation.Tpm;
 using Portal.Core.Attestation.Protocol;
 using Portal.Core.Common;
 using Portal.Core.Shielding.Guardians;
@@ -14,10 +15,8 @@ namespace Portal.HostGuardian.Admin;
 /// admin API; also callable in-process (e.g. the embedded default registering its simulated hosts). Every change is
 /// audited with actor "admin".
 /// </summary>
-public sealed class HgsAdministration(HgsDbContext db, HostGroupCredentials groups, TimeProvider time)
+public sealed class HgsAdministration(HgsDbContext db, HostGroupCredentials groups, EndorsementKeyCertificates ekCertificates, TimeProvider time)
 {
-    private const string Actor = "admin";
-
     public async Task<RegisteredHostDto> RegisterHostAsync(RegisterHostRequest request, CancellationToken cancellationToken)
     {
         Require(HostNames.IsValid(request.Name), "name", HostNames.Rule);
@@ -25,9 +24,15 @@ public sealed class HgsAdministration(HgsDbContext db, HostGroupCredentials grou
         switch (request.Mode)
         {
             case AttestationMode.TpmTrusted:
-                Require(request.EndorsementKey is { } ek && EcdsaKeys.IsPublicKey(ek), "endorsementKey", "A TPM-trusted host needs its endorsement key (ECDSA public key, DER SPKI).");
+                var endorsementKey = EndorsementKey(request.EndorsementKey);
+                if (ekCertificates.Check(request.EndorsementKeyCertificate, endorsementKey) is { } certificateProblem)
+                {
+                    throw DomainValidationException.For("endorsementKeyCertificate", certificateProblem);
+                }
+
                 host.EndorsementKey = request.EndorsementKey;
-                host.EndorsementKeyThumbprint = Thumbprint.Of(request.EndorsementKey);
+                host.EndorsementKeyThumbprint = Thumbprint.Of(endorsementKey.ToSubjectPublicKeyInfo());
+                host.EndorsementKeyCertificate = request.EndorsementKeyCertificate;
                 break;
             case AttestationMode.HostKey:
                 Require(request.HostKey is { } hk && EcdsaKeys.IsPublicKey(hk), "hostKey", "A host-key host needs its host key (ECDSA public key, DER SPKI).");
@@ -50,7 +55,7 @@ public sealed class HgsAdministration(HgsDbContext db, HostGroupCredentials grou
         db.Hosts.Add(host);
         Audit("hosts.register", $"{host.Name} ({host.Mode})", host.EndorsementKeyThumbprint ?? host.HostKeyThumbprint ?? host.Group);
         await db.SaveChangesAsync(cancellationToken);
-        return ToDto(host, null);
+        return await ToDtoAsync(host, cancellationToken);
     }
 
     public async Task<IReadOnlyList<RegisteredHostDto>> ListHostsAsync(CancellationToken cancellationToken)
@@ -59,8 +64,7 @@ public sealed class HgsAdministration(HgsDbContext db, HostGroupCredentials grou
         var result = new List<RegisteredHostDto>(hosts.Count);
         foreach (var host in hosts)
         {
-            var latest = await db.Attestations.AsNoTracking().Where(a => a.HostId == host.Id).OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
-            result.Add(ToDto(host, latest));
+            result.Add(await ToDtoAsync(host, cancellationToken));
         }
 
         return result;
@@ -69,13 +73,7 @@ public sealed class HgsAdministration(HgsDbContext db, HostGroupCredentials grou
     public async Task<RegisteredHostDto?> FindHostAsync(Guid id, CancellationToken cancellationToken)
     {
         var host = await db.Hosts.AsNoTracking().SingleOrDefaultAsync(h => h.Id == id, cancellationToken);
-        if (host is null)
-        {
-            return null;
-        }
-
-        var latest = await db.Attestations.AsNoTracking().Where(a => a.HostId == id).OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
-        return ToDto(host, latest);
+        return host is null ? null : await ToDtoAsync(host, cancellationToken);
     }
 
     /// <summary>Removes a host; its certificates stop releasing keys at once (key release requires a registered host).</summary>
@@ -89,41 +87,6 @@ public sealed class HgsAdministration(HgsDbContext db, HostGroupCredentials grou
 
         db.Hosts.Remove(host);
         Audit("hosts.remove", $"{host.Name} ({host.Mode})", null);
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
-    }
-
-    public async Task<TpmBaselineDto> AddBaselineAsync(TpmBaselineRequest request, CancellationToken cancellationToken)
-    {
-        Require(!string.IsNullOrWhiteSpace(request.Name) && request.Name.Length <= 128, "name", "A baseline name is 1–128 characters.");
-        Require(CodeIntegrityPolicies.IsWellFormedHash(request.PcrDigest), "pcrDigest", "A PCR digest is 64 hex characters (SHA-256).");
-        var digest = request.PcrDigest.ToUpperInvariant();
-        if (await db.TpmBaselines.AnyAsync(b => b.PcrDigest == digest, cancellationToken))
-        {
-            throw new StateConflictException("That PCR digest is already an allowed baseline.");
-        }
-
-        var baseline = new TpmBaseline { Id = Guid.NewGuid(), Name = request.Name.Trim(), PcrDigest = digest, CreatedAt = time.GetUtcNow() };
-        db.TpmBaselines.Add(baseline);
-        Audit("baselines.add", baseline.Name, baseline.PcrDigest);
-        await db.SaveChangesAsync(cancellationToken);
-        return new TpmBaselineDto(baseline.Id, baseline.Name, baseline.PcrDigest, baseline.CreatedAt);
-    }
-
-    public async Task<IReadOnlyList<TpmBaselineDto>> ListBaselinesAsync(CancellationToken cancellationToken) =>
-        await db.TpmBaselines.AsNoTracking().OrderBy(b => b.Name)
-            .Select(b => new TpmBaselineDto(b.Id, b.Name, b.PcrDigest, b.CreatedAt)).ToListAsync(cancellationToken);
-
-    public async Task<bool> RemoveBaselineAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var baseline = await db.TpmBaselines.SingleOrDefaultAsync(b => b.Id == id, cancellationToken);
-        if (baseline is null)
-        {
-            return false;
-        }
-
-        db.TpmBaselines.Remove(baseline);
-        Audit("baselines.remove", baseline.Name, baseline.PcrDigest);
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
@@ -224,18 +187,31 @@ public sealed class HgsAdministration(HgsDbContext db, HostGroupCredentials grou
             .Select(e => new HgsAuditEntryDto(e.Id, e.At, e.Actor, e.Action, e.Subject, e.Outcome, e.Detail))
             .ToListAsync(cancellationToken);
 
-    private void Audit(string action, string subject, string? detail) =>
-        db.Audit.Add(new HgsAuditEntry { At = time.GetUtcNow(), Actor = Actor, Action = action, Subject = subject, Outcome = "Succeeded", Detail = detail });
+    private void Audit(string action, string subject, string? detail) => AdminAudit.Add(db, time, action, subject, detail);
 
-    private static void Require(bool condition, string field, string message)
+    private static void Require(bool condition, string field, string message) => AdminAudit.Require(condition, field, message);
+
+    private static TpmPublicArea EndorsementKey(byte[]? tpm2bPublic)
     {
-        if (!condition)
+        const string Rule = "A TPM-trusted host needs its endorsement key: the TPM2B_PUBLIC of an RSA or ECC key (tpm2_readpublic -o).";
+        try
         {
-            throw DomainValidationException.For(field, message);
+            return tpm2bPublic is { Length: > 0 and <= 2048 } ? TpmPublicArea.Parse(tpm2bPublic) : throw DomainValidationException.For("endorsementKey", Rule);
+        }
+        catch (TpmFormatException)
+        {
+            throw DomainValidationException.For("endorsementKey", Rule);
         }
     }
 
-    private static RegisteredHostDto ToDto(RegisteredHost host, AttestationRecord? latest) =>
-        new(host.Id, host.Name, host.Mode, host.EndorsementKeyThumbprint ?? host.HostKeyThumbprint, host.Group, host.RegisteredAt,
-            latest?.Status, latest?.SubStatus, latest?.Reason, latest?.At);
+    private async Task<RegisteredHostDto> ToDtoAsync(RegisteredHost host, CancellationToken cancellationToken)
+    {
+        var latest = await db.Attestations.AsNoTracking().Where(a => a.HostId == host.Id).OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
+        var key = await db.AttestationKeys.AsNoTracking().Where(k => k.HostId == host.Id).OrderByDescending(k => k.ActivatedAt)
+            .Select(k => k.Name).FirstOrDefaultAsync(cancellationToken);
+        var measuredAt = await db.Measurements.AsNoTracking().Where(m => m.HostId == host.Id).Select(m => (DateTimeOffset?)m.MeasuredAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        return new RegisteredHostDto(host.Id, host.Name, host.Mode, host.EndorsementKeyThumbprint ?? host.HostKeyThumbprint, host.Group, host.RegisteredAt,
+            latest?.Status, latest?.SubStatus, latest?.Reason, latest?.At, host.EndorsementKeyCertificate is not null, key, measuredAt);
+    }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Attestation;
 using Portal.Core.Attestation.Evidence;
+using Portal.Core.Attestation.MeasuredBoot;
 using Portal.Core.Attestation.Protocol;
 using Portal.Core.Shielding.Guardians;
 using Portal.HostGuardian.Keys;
@@ -16,8 +17,12 @@ namespace Portal.HostGuardian.Attestation;
 /// </summary>
 public sealed class AttestationService(
     HgsDbContext db, NonceStore nonces, HgsKeys keys, HostGroupCredentials groups, TimeProvider time, ILogger<AttestationService> logger,
-    HgsMetrics metrics, VerdictChanges changes)
+    HgsMetrics metrics, VerdictChanges changes, EndorsementKeyCertificates ekCertificates)
 {
+    private const int MaxTpmStructure = 2048;
+
+    private const int MaxPcrs = 24;
+
     /// <summary>Shape problems of a request by field (answered 400 as a validation problem), or null when it can be judged.</summary>
     public static Dictionary<string, string[]>? Validate(AttestationRequest request)
     {
@@ -45,7 +50,12 @@ public sealed class AttestationService(
         var evidence = (request.Tpm is null ? 0 : 1) + (request.HostKey is null ? 0 : 1) + (request.AdminTrusted is null ? 0 : 1);
         var matches = request.Mode switch
         {
-            AttestationMode.TpmTrusted => request.Tpm is { EndorsementKey: not null, PcrDigest: not null, BootLog: not null, Signature: not null, CodeIntegrityPolicy: not null },
+            AttestationMode.TpmTrusted => request.Tpm is
+            {
+                EndorsementKey.Length: > 0 and <= MaxTpmStructure, AttestationKey.Length: > 0 and <= MaxTpmStructure,
+                Quote.Length: > 0 and <= MaxTpmStructure, Signature.Length: > 0 and <= MaxTpmStructure,
+                Pcrs.Count: > 0 and <= MaxPcrs, EventLog.Length: > 0 and <= TcgEventLog.MaxBytes,
+            } && request.Tpm.Pcrs.All(p => p?.Digest is not null),
             AttestationMode.HostKey => request.HostKey is { PublicKey: not null, Configuration: not null, Signature: not null },
             AttestationMode.AdminTrusted => request.AdminTrusted is { Group: not null, Proof: not null },
         };
@@ -60,12 +70,7 @@ public sealed class AttestationService(
     public async Task<AttestationOutcome> AttestAsync(AttestationRequest request, string? remoteAddress, CancellationToken cancellationToken)
     {
         var transportThumbprint = Thumbprint.Of(request.TransportKey);
-        var verdict = request.Mode switch
-        {
-            AttestationMode.TpmTrusted => await CheckTpmAsync(request, request.Tpm!, transportThumbprint, cancellationToken),
-            AttestationMode.HostKey => await CheckHostKeyAsync(request, request.HostKey!, transportThumbprint, cancellationToken),
-            AttestationMode.AdminTrusted => await CheckAdminTrustedAsync(request, request.AdminTrusted!, transportThumbprint, cancellationToken),
-        };
+        var verdict = await JudgeAsync(request, transportThumbprint, cancellationToken);
 
         var now = time.GetUtcNow();
         HealthCertificate? certificate = null;
@@ -113,50 +118,25 @@ public sealed class AttestationService(
             : new AttestationOutcome(AttestationStatus.Passed, AttestationSubStatus.None, reason, certificate.ToArray(), certificate.ExpiresAt);
     }
 
-    private async Task<Verdict> CheckTpmAsync(AttestationRequest request, TpmEvidence tpm, string transportThumbprint, CancellationToken cancellationToken)
+    // Fails closed: whatever goes wrong while judging refuses the host, with the reason in words; it never passes.
+    private async Task<Verdict> JudgeAsync(AttestationRequest request, string transportThumbprint, CancellationToken cancellationToken)
     {
-        var ekThumbprint = Thumbprint.Of(tpm.EndorsementKey);
-        var host = await db.Hosts.SingleOrDefaultAsync(h => h.EndorsementKeyThumbprint == ekThumbprint, cancellationToken);
-        if (host is not { Mode: AttestationMode.TpmTrusted })
+        try
         {
-            return Verdict.Fail(AttestationStatus.UnauthorizedHost, $"The endorsement key {ekThumbprint} is not registered with HGS for TPM-trusted attestation.");
+            return request.Mode switch
+            {
+                AttestationMode.TpmTrusted => await new TpmAttestationCheck(db, nonces, ekCertificates, time).CheckAsync(request, request.Tpm!, transportThumbprint, cancellationToken),
+                AttestationMode.HostKey => await CheckHostKeyAsync(request, request.HostKey!, transportThumbprint, cancellationToken),
+                AttestationMode.AdminTrusted => await CheckAdminTrustedAsync(request, request.AdminTrusted!, transportThumbprint, cancellationToken),
+            };
         }
-
-        if (!CodeIntegrityPolicies.IsWellFormedHash(tpm.CodeIntegrityPolicy) || tpm.PcrDigest.Length != MeasuredBoot.DigestLength)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Verdict.Fail(AttestationStatus.TpmError, "The TPM quote is malformed (PCR digest or code-integrity policy hash).", host);
+            logger.LogError(e, "HGS could not judge the {Mode} evidence of {HostName}; the host is refused", request.Mode, LogValue.Safe(request.HostName));
+            db.ChangeTracker.Clear();
+            return Verdict.Fail(e is System.Data.Common.DbException ? AttestationStatus.TransientError : AttestationStatus.TpmError,
+                $"HGS could not verify the evidence ({e.GetType().Name}); the host is refused until it can.");
         }
-
-        var quote = TpmQuote.SignedBytes(request.Nonce, tpm.PcrDigest, tpm.CodeIntegrityPolicy, transportThumbprint);
-        if (!TpmQuote.Verify(host.EndorsementKey, quote, tpm.Signature))
-        {
-            return Verdict.Fail(AttestationStatus.TpmError, "The TPM quote's signature does not verify with the registered endorsement key; the quote was forged or altered.", host);
-        }
-
-        if (!await nonces.TryConsumeAsync(request.Nonce, cancellationToken))
-        {
-            return Verdict.Fail(AttestationStatus.TpmError, "The quote's nonce is unknown, expired or already used; a replayed quote is refused.", host);
-        }
-
-        if (MeasuredBoot.VerifyLog(tpm.BootLog, tpm.PcrDigest) is { } logProblem)
-        {
-            return Verdict.Fail(AttestationStatus.TpmError, $"TCG log verification failed: {logProblem}", host, AttestationSubStatus.TcgLogVerification);
-        }
-
-        var findings = AttestationSubStatus.None;
-        if (!await PolicyChecks.IsAllowedBaselineAsync(db, Convert.ToHexString(tpm.PcrDigest), cancellationToken))
-        {
-            findings |= MeasuredBoot.Findings(tpm.BootLog);
-        }
-
-        if (!await PolicyChecks.IsAllowedCodeIntegrityPolicyAsync(db, tpm.CodeIntegrityPolicy, cancellationToken))
-        {
-            findings |= AttestationSubStatus.CodeIntegrityPolicy;
-        }
-
-        return findings == AttestationSubStatus.None
-            ? Verdict.Pass(host)
-            : Verdict.Fail(AttestationStatus.InsecureHostConfiguration, $"The host's configuration breaks HGS policy: {PolicyChecks.Describe(findings)}.", host, findings);
     }
 
     private async Task<Verdict> CheckHostKeyAsync(AttestationRequest request, HostKeyEvidence evidence, string transportThumbprint, CancellationToken cancellationToken)

@@ -35,7 +35,7 @@ internal static class PolicyChecks
         AttestationSubStatus.VirtualSecureMode => "virtualization-based security is off",
         AttestationSubStatus.BitLocker => "BitLocker is off",
         AttestationSubStatus.FullBoot => "the host did not do a full boot",
-        AttestationSubStatus.TpmBaseline => "the boot measurements match no allowed TPM baseline",
+        AttestationSubStatus.SecureBootSettings => "the boot measurements match no TPM baseline HGS trusts",
         AttestationSubStatus.Debugging => "debugging is on",
         _ => flag.ToString(),
     };

@@ -2,7 +2,10 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Core.Attestation.Evidence;
+using Portal.Core.Attestation.MeasuredBoot;
+using Portal.Core.Attestation.Protocol;
 using Portal.Core.Common;
+using Portal.HostGuardian.Attestation;
 using Portal.HostGuardian.Options;
 using Portal.HostGuardian.Store;
 
@@ -24,7 +27,11 @@ internal sealed class HgsInitializer(
         if (options.Value.SeedSimulatedPolicy && !await db.TpmBaselines.AnyAsync(cancellationToken) && !await db.CodeIntegrityPolicies.AnyAsync(cancellationToken))
         {
             var now = time.GetUtcNow();
-            db.TpmBaselines.Add(new TpmBaseline { Name = "Simulated host, healthy boot", PcrDigest = BootSettings.HealthyPcrDigest, CreatedAt = now });
+            var healthy = FirmwarePcrs.Select(SimulatedFirmware.Healthy.Log().Replay().Select(p => new PcrValue(p.Key, p.Value)))!;
+            db.TpmBaselines.Add(new TpmBaseline
+            {
+                Name = "Simulated host, healthy boot", Pcrs = healthy, PcrDigest = FirmwarePcrs.Digest(healthy), CreatedAt = now,
+            });
             db.CodeIntegrityPolicies.Add(new CodeIntegrityPolicy { Name = "Simulated host default", Hash = CodeIntegrityPolicies.DefaultPolicyHash, CreatedAt = now });
             db.Audit.Add(new HgsAuditEntry { At = now, Actor = "hgs", Action = "policy.seed", Subject = "simulated hosts", Outcome = "Succeeded" });
             await db.SaveChangesAsync(cancellationToken);

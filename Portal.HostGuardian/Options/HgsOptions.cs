@@ -63,4 +63,24 @@ public sealed class HgsOptions
     /// embedded default and demos; production HGS admins add their own.
     /// </summary>
     public bool SeedSimulatedPolicy { get; set; }
+
+    /// <summary>Which endorsement key certificates HGS trusts (section <c>Hgs:EndorsementKeyCertificates</c>).</summary>
+    public EndorsementKeyCertificateOptions EndorsementKeyCertificates { get; set; } = new();
+
+    /// <summary>How long a credential-activation challenge may be answered.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan ActivationLifetime { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>
+/// The TPM manufacturers' CAs HGS trusts for EK certificates. With <see cref="Required"/>, a TPM-trusted host must
+/// present an EK certificate that chains to one of <see cref="TrustedCertificates"/> and names its EK, at registration
+/// and at every attestation; without it, an EK certificate a host does present is still checked when CAs are listed.
+/// </summary>
+public sealed class EndorsementKeyCertificateOptions
+{
+    public bool Required { get; set; }
+
+    /// <summary>PEM files of CA certificates (roots and intermediates) that issue EK certificates.</summary>
+    public List<string> TrustedCertificates { get; set; } = [];
 }

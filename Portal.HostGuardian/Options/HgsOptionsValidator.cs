@@ -43,6 +43,19 @@ internal sealed class HgsOptionsValidator(IHostEnvironment environment) : IValid
             failures.Add("Hgs:AdminApiKey must be at least 16 characters.");
         }
 
+        foreach (var file in options.EndorsementKeyCertificates.TrustedCertificates)
+        {
+            if (!File.Exists(file))
+            {
+                failures.Add($"Hgs:EndorsementKeyCertificates:TrustedCertificates names '{file}', which does not exist.");
+            }
+        }
+
+        if (options.EndorsementKeyCertificates.Required && options.EndorsementKeyCertificates.TrustedCertificates.Count == 0)
+        {
+            failures.Add("Hgs:EndorsementKeyCertificates:Required needs at least one CA in Hgs:EndorsementKeyCertificates:TrustedCertificates.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -24,6 +24,12 @@ public sealed class HgsDbContext(DbContextOptions<HgsDbContext> options) : DbCon
 
     public DbSet<ProtectedKey> ProtectedKeys => Set<ProtectedKey>();
 
+    public DbSet<HostMeasurement> Measurements => Set<HostMeasurement>();
+
+    public DbSet<ActivatedAttestationKey> AttestationKeys => Set<ActivatedAttestationKey>();
+
+    public DbSet<PendingActivation> PendingActivations => Set<PendingActivation>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot order or compare DateTimeOffset; the binary form keeps UTC instants ordered.
@@ -55,6 +61,28 @@ public sealed class HgsDbContext(DbContextOptions<HgsDbContext> options) : DbCon
             baseline.Property(b => b.Name).HasMaxLength(128);
             baseline.Property(b => b.PcrDigest).HasMaxLength(64);
             baseline.HasIndex(b => b.PcrDigest).IsUnique();
+            baseline.Property(b => b.Pcrs).HasConversion(PcrValuesColumn.Converter, PcrValuesColumn.Comparer);
+            baseline.Property(b => b.CapturedFrom).HasMaxLength(128);
+        });
+        modelBuilder.Entity<HostMeasurement>(measurement =>
+        {
+            measurement.HasKey(m => m.HostId);
+            measurement.HasOne<RegisteredHost>().WithOne().HasForeignKey<HostMeasurement>(m => m.HostId).OnDelete(DeleteBehavior.Cascade);
+            measurement.Property(m => m.Pcrs).HasConversion(PcrValuesColumn.Converter, PcrValuesColumn.Comparer);
+            measurement.Property(m => m.PcrDigest).HasMaxLength(64);
+        });
+        modelBuilder.Entity<ActivatedAttestationKey>(key =>
+        {
+            key.ToTable("AttestationKeys");
+            key.HasKey(k => k.Name);
+            key.Property(k => k.Name).HasMaxLength(160);
+            key.HasOne<RegisteredHost>().WithMany().HasForeignKey(k => k.HostId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<PendingActivation>(pending =>
+        {
+            pending.Property(p => p.AttestationKeyName).HasMaxLength(160);
+            pending.HasOne<RegisteredHost>().WithMany().HasForeignKey(p => p.HostId).OnDelete(DeleteBehavior.Cascade);
+            pending.HasIndex(p => p.ExpiresAt);
         });
         modelBuilder.Entity<CodeIntegrityPolicy>(policy =>
         {

@@ -11,10 +11,13 @@ public sealed class RegisteredHost
 
     public AttestationMode Mode { get; set; }
 
-    /// <summary>TPM-trusted: DER SPKI of the endorsement key and its thumbprint (unique).</summary>
+    /// <summary>TPM-trusted: the endorsement key's TPM2B_PUBLIC and its thumbprint (SHA-256 of its DER SPKI; unique).</summary>
     public byte[]? EndorsementKey { get; set; }
 
     public string? EndorsementKeyThumbprint { get; set; }
+
+    /// <summary>TPM-trusted: the EK certificate (DER) the TPM's manufacturer issued, when the host has one.</summary>
+    public byte[]? EndorsementKeyCertificate { get; set; }
 
     /// <summary>Host key mode: DER SPKI of the host key and its thumbprint (unique).</summary>
     public byte[]? HostKey { get; set; }

@@ -27,7 +27,7 @@ public sealed class AgentHealthTests
     {
         using var hgs = new HgsTestHost();
         using var agent = new TestAgent(hgs, "host-orphaned");
-        await hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        await hgs.RegisterAsync(await agent.RegistrationAsync());
         Assert.Equal(AttestationStatus.Passed, (await agent.AttestAsync()).Status);
         var (_, protector) = TenantSide.NewProtector(await hgs.FabricGuardianAsync());
 

@@ -20,7 +20,7 @@ public sealed class FullChainTests : IDisposable
     public async Task TpmTrusted_ReleasesTheVmKeyToTheAttestedHost()
     {
         using var agent = new TestAgent(_hgs, "tpm-host");
-        await _hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        await _hgs.RegisterAsync(await agent.RegistrationAsync());
 
         await AssertFullChainAsync(agent, AttestationMode.TpmTrusted);
     }
@@ -29,7 +29,7 @@ public sealed class FullChainTests : IDisposable
     public async Task HostKey_ReleasesTheVmKeyToTheAttestedHost()
     {
         using var agent = new TestAgent(_hgs, "hostkey-host", AttestationMode.HostKey);
-        await _hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        await _hgs.RegisterAsync(await agent.RegistrationAsync());
 
         await AssertFullChainAsync(agent, AttestationMode.HostKey);
     }
@@ -38,7 +38,7 @@ public sealed class FullChainTests : IDisposable
     public async Task HostKey_ReportedSecureBootOff_IsInsecureHostConfiguration()
     {
         using var agent = new TestAgent(_hgs, "hostkey-sb-off", AttestationMode.HostKey, s => s["HostAgent:Simulate:SecureBootOff"] = "true");
-        await _hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        await _hgs.RegisterAsync(await agent.RegistrationAsync());
 
         var outcome = await agent.AttestAsync();
 
@@ -55,7 +55,7 @@ public sealed class FullChainTests : IDisposable
             s["HostAgent:HostGroup"] = group.Name;
             s["HostAgent:HostGroupCredential"] = Convert.ToBase64String(group.Credential);
         });
-        await _hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        await _hgs.RegisterAsync(await agent.RegistrationAsync());
 
         await AssertFullChainAsync(agent, AttestationMode.AdminTrusted);
     }
@@ -69,7 +69,7 @@ public sealed class FullChainTests : IDisposable
             s["HostAgent:HostGroup"] = group.Name;
             s["HostAgent:HostGroupCredential"] = Convert.ToBase64String(new byte[32]);
         });
-        await _hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        await _hgs.RegisterAsync(await agent.RegistrationAsync());
 
         var outcome = await agent.AttestAsync();
 
@@ -85,7 +85,7 @@ public sealed class FullChainTests : IDisposable
             s["HostAgent:HostGroup"] = group.Name;
             s["HostAgent:HostGroupCredential"] = Convert.ToBase64String(group.Credential);
         });
-        await _hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        await _hgs.RegisterAsync(await agent.RegistrationAsync());
         using var removed = await _hgs.CreateAdminClient().DeleteAsync($"{HgsRoutes.Admin}/host-groups/{group.Name}");
 
         var outcome = await agent.AttestAsync();
@@ -98,7 +98,7 @@ public sealed class FullChainTests : IDisposable
     public async Task ShieldingData_ContentKeyReleasedToTheHostOpensTheSecrets()
     {
         using var agent = new TestAgent(_hgs, "pdk-host");
-        await _hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        await _hgs.RegisterAsync(await agent.RegistrationAsync());
         await agent.AttestAsync();
         var disk = new byte[4096];
         var catalog = await VolumeSignatureCatalog.SignAsync(new MemoryStream(disk), "WS2025", new Version(10, 0), "ws.vhdx", TenantSide.Owner, _hgs.Time);

@@ -22,7 +22,7 @@ public sealed class KeyReleaseTests : IDisposable
         var certificate = agent.Health.Current!.HealthCertificate!;
         _hgs.Time.Advance(TimeSpan.FromMinutes(11));
 
-        var (status, refusal, _) = await Evidence.SendAsync(_hgs.CreateClient(), Evidence.Release(certificate, protector, agent.Tpm, _hgs.Time.GetUtcNow()));
+        var (status, refusal, _) = await Evidence.SendAsync(_hgs.CreateClient(), Evidence.Release(certificate, protector, agent.Transport, _hgs.Time.GetUtcNow()));
         var local = await Assert.ThrowsAsync<KeyReleaseRefusedException>(() => agent.KeyRelease.ReleaseKeyProtectorAsync(protector, CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
@@ -40,7 +40,7 @@ public sealed class KeyReleaseTests : IDisposable
         var certificateOfA = hostA.Health.Current!.HealthCertificate!;
 
         // Host B signs the request with its own transport key: not the key A's certificate is bound to.
-        var (status, refusal, _) = await Evidence.SendAsync(_hgs.CreateClient(), Evidence.Release(certificateOfA, protector, hostB.Tpm, _hgs.Time.GetUtcNow()));
+        var (status, refusal, _) = await Evidence.SendAsync(_hgs.CreateClient(), Evidence.Release(certificateOfA, protector, hostB.Transport, _hgs.Time.GetUtcNow()));
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal(nameof(KeyReleaseRefusal.TransportKeyMismatch), refusal);
@@ -54,12 +54,12 @@ public sealed class KeyReleaseTests : IDisposable
         var (vmKey, protector) = TenantSide.NewProtector(await _hgs.FabricGuardianAsync());
 
         // Host B captured a complete, validly signed request of host A and replays it: HGS wraps for A's key only.
-        var captured = Evidence.Release(hostA.Health.Current!.HealthCertificate!, protector, hostA.Tpm, _hgs.Time.GetUtcNow());
+        var captured = Evidence.Release(hostA.Health.Current!.HealthCertificate!, protector, hostA.Transport, _hgs.Time.GetUtcNow());
         var (status, _, released) = await Evidence.SendAsync(_hgs.CreateClient(), captured);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Null(hostB.Tpm.UnwrapWithTransportKey(released!.WrappedKey));
-        Assert.Equal(vmKey, hostA.Tpm.UnwrapWithTransportKey(released.WrappedKey));
+        Assert.Null(hostB.Transport.Unwrap(released!.WrappedKey));
+        Assert.Equal(vmKey, hostA.Transport.Unwrap(released.WrappedKey));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class KeyReleaseTests : IDisposable
         using var agent = await HealthyAgentAsync("host-stale");
         var (_, protector) = TenantSide.NewProtector(await _hgs.FabricGuardianAsync());
 
-        var request = Evidence.Release(agent.Health.Current!.HealthCertificate!, protector, agent.Tpm, _hgs.Time.GetUtcNow() - TimeSpan.FromMinutes(6));
+        var request = Evidence.Release(agent.Health.Current!.HealthCertificate!, protector, agent.Transport, _hgs.Time.GetUtcNow() - TimeSpan.FromMinutes(6));
         var (_, refusal, _) = await Evidence.SendAsync(_hgs.CreateClient(), request);
 
         Assert.Equal(nameof(KeyReleaseRefusal.TransportKeyMismatch), refusal);
@@ -78,7 +78,7 @@ public sealed class KeyReleaseTests : IDisposable
     public async Task Release_AfterHostRemoved_IsRefused()
     {
         using var agent = new TestAgent(_hgs, "host-removed");
-        var registered = await _hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        var registered = await _hgs.RegisterAsync(await agent.RegistrationAsync());
         Assert.Equal(AttestationStatus.Passed, (await agent.AttestAsync()).Status);
         var (_, protector) = TenantSide.NewProtector(await _hgs.FabricGuardianAsync());
 
@@ -114,9 +114,9 @@ public sealed class KeyReleaseTests : IDisposable
         var certificate = agent.Health.Current!.HealthCertificate!;
 
         // The host attests again and fails (a forged quote): its still-unexpired certificate no longer releases keys.
-        var request = Evidence.Tpm(agent.Tpm, "host-relapsed", await Evidence.ChallengeAsync(client));
+        var request = await Evidence.TpmAsync(agent, "host-relapsed", await Evidence.ChallengeAsync(client));
         var failed = await Evidence.SendAsync(client, request with { Tpm = request.Tpm! with { Signature = new byte[64] } });
-        var (_, refusal, _) = await Evidence.SendAsync(client, Evidence.Release(certificate, protector, agent.Tpm, _hgs.Time.GetUtcNow()));
+        var (_, refusal, _) = await Evidence.SendAsync(client, Evidence.Release(certificate, protector, agent.Transport, _hgs.Time.GetUtcNow()));
 
         Assert.Equal(AttestationStatus.TpmError, failed.Status);
         Assert.Equal(nameof(KeyReleaseRefusal.HostNotHealthy), refusal);
@@ -132,7 +132,7 @@ public sealed class KeyReleaseTests : IDisposable
         var forged = HealthCertificate.Issue(Guid.NewGuid(), genuine.HostId, genuine.HostName, genuine.TransportKey.Span, genuine.Mode,
             _hgs.Time.GetUtcNow(), _hgs.Time.GetUtcNow().AddDays(30), rogue).ToArray();
 
-        var (status, refusal, _) = await Evidence.SendAsync(_hgs.CreateClient(), Evidence.Release(forged, protector, agent.Tpm, _hgs.Time.GetUtcNow()));
+        var (status, refusal, _) = await Evidence.SendAsync(_hgs.CreateClient(), Evidence.Release(forged, protector, agent.Transport, _hgs.Time.GetUtcNow()));
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal(nameof(KeyReleaseRefusal.CertificateInvalid), refusal);
@@ -156,7 +156,7 @@ public sealed class KeyReleaseTests : IDisposable
         using var agent = await HealthyAgentAsync("host-garbage");
         var garbage = RandomNumberGenerator.GetBytes(200);
 
-        var (status, refusal, _) = await Evidence.SendAsync(_hgs.CreateClient(), Evidence.Release(agent.Health.Current!.HealthCertificate!, garbage, agent.Tpm, _hgs.Time.GetUtcNow()));
+        var (status, refusal, _) = await Evidence.SendAsync(_hgs.CreateClient(), Evidence.Release(agent.Health.Current!.HealthCertificate!, garbage, agent.Transport, _hgs.Time.GetUtcNow()));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(nameof(KeyReleaseRefusal.MalformedProtector), refusal);
@@ -196,7 +196,7 @@ public sealed class KeyReleaseTests : IDisposable
     private async Task<TestAgent> HealthyAgentAsync(string name)
     {
         var agent = new TestAgent(_hgs, name);
-        await _hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        await _hgs.RegisterAsync(await agent.RegistrationAsync());
         Assert.Equal(AttestationStatus.Passed, (await agent.AttestAsync()).Status);
         return agent;
     }

@@ -26,7 +26,7 @@ public sealed class LogInjectionTests : IDisposable
     {
         using var agent = new TestAgent(_hgs, "host-1");
         var client = _hgs.CreateClient();
-        var request = Evidence.Tpm(agent.Tpm, hostName, await Evidence.ChallengeAsync(client));
+        var request = await Evidence.TpmAsync(agent, hostName, await Evidence.ChallengeAsync(client));
 
         using var response = await client.PostAsJsonAsync(HgsRoutes.Attest, request);
 
@@ -42,7 +42,7 @@ public sealed class LogInjectionTests : IDisposable
     {
         using var agent = new TestAgent(_hgs, "host-1");
         var client = _hgs.CreateClient();
-        var request = Evidence.Tpm(agent.Tpm, "host-1\r\n" + Forged, await Evidence.ChallengeAsync(client));
+        var request = await Evidence.TpmAsync(agent, "host-1\r\n" + Forged, await Evidence.ChallengeAsync(client));
 
         using var response = await client.PostAsJsonAsync(HgsRoutes.Attest, request);
 
@@ -56,7 +56,7 @@ public sealed class LogInjectionTests : IDisposable
     {
         using var agent = new TestAgent(_hgs, "host-1");
         var client = _hgs.CreateClient();
-        var request = new AttestationRequest(AttestationMode.AdminTrusted, "host-1", await Evidence.ChallengeAsync(client), agent.Tpm.TransportKey.ToArray(),
+        var request = new AttestationRequest(AttestationMode.AdminTrusted, "host-1", await Evidence.ChallengeAsync(client), agent.Transport.PublicKey.ToArray(),
             AdminTrusted: new AdminTrustedEvidence("group\r\n" + Forged, new byte[32]));
 
         using var response = await client.PostAsJsonAsync(HgsRoutes.Attest, request);

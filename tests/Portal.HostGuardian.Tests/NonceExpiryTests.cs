@@ -81,13 +81,13 @@ public sealed class NonceExpiryTests
     {
         using var hgs = new HgsTestHost(s => s["Hgs:NonceSweepInterval"] = "00:01:00");
         using var agent = new TestAgent(hgs, "host-late");
-        await hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        await hgs.RegisterAsync(await agent.RegistrationAsync());
         var client = hgs.CreateClient();
         var nonce = await Evidence.ChallengeAsync(client);
 
         hgs.Time.Advance(Lifetime + TimeSpan.FromMinutes(1));
         await Eventually.ValueAsync(() => NonceRows.CountAsync(hgs), count => count == 0, "the sweeper to delete the expired nonce");
-        var outcome = await Evidence.SendAsync(client, Evidence.Tpm(agent.Tpm, "host-late", nonce));
+        var outcome = await Evidence.SendAsync(client, await Evidence.TpmAsync(agent, "host-late", nonce));
 
         Assert.Equal(AttestationStatus.TpmError, outcome.Status);
         Assert.Contains("unknown, expired or already used", outcome.Reason);

@@ -118,13 +118,13 @@ public sealed class OpenApiContractTests : IDisposable
     {
         using var agent = new TestAgent(_hgs, "host-1");
         var client = _hgs.CreateClient();
-        var request = Evidence.Tpm(agent.Tpm, "host-1", await Evidence.ChallengeAsync(client));
+        var request = await Evidence.TpmAsync(agent, "host-1", await Evidence.ChallengeAsync(client));
         var json = JsonSerializer.Serialize(request, JsonSerializerOptions.Web);
-        var pcr = $"\"pcr\":{request.Tpm!.BootLog[0].Pcr}";
+        var pcr = $"\"index\":{request.Tpm!.Pcrs[1].Index}";
         Assert.Contains(pcr, json);
 
         using var response = await client.PostAsync(HgsRoutes.Attest,
-            new StringContent(json.Replace(pcr, $"\"pcr\":\"{request.Tpm.BootLog[0].Pcr}\"", StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json"));
+            new StringContent(json.Replace(pcr, $"\"index\":\"{request.Tpm.Pcrs[1].Index}\"", StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(ProblemJson, response.Content.Headers.ContentType?.MediaType);

@@ -20,7 +20,7 @@ public sealed class OperationsTests : IDisposable
     {
         using var metrics = new RecordedMeasurements(_hgs.Services.GetRequiredService<IMeterFactory>(), HgsMetrics.MeterName);
         using var registered = new TestAgent(_hgs, "host-metrics-passed");
-        await _hgs.RegisterAsync(registered.Health.Identity.ToRegistration());
+        await _hgs.RegisterAsync(await registered.RegistrationAsync());
         using var unknown = new TestAgent(_hgs, "host-metrics-unknown");
 
         Assert.Equal(AttestationStatus.Passed, (await registered.AttestAsync()).Status);
@@ -35,7 +35,7 @@ public sealed class OperationsTests : IDisposable
     {
         using var metrics = new RecordedMeasurements(_hgs.Services.GetRequiredService<IMeterFactory>(), HgsMetrics.MeterName);
         using var agent = new TestAgent(_hgs, "host-metrics-release");
-        await _hgs.RegisterAsync(agent.Health.Identity.ToRegistration());
+        await _hgs.RegisterAsync(await agent.RegistrationAsync());
         await agent.AttestAsync();
         var (_, protector) = TenantSide.NewProtector(await _hgs.FabricGuardianAsync());
         var (_, otherProtector) = TenantSide.NewProtector(TenantSide.OtherFabric.PublicKeys);

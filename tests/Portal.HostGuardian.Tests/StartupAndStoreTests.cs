@@ -161,10 +161,10 @@ public sealed class StartupAndStoreTests
         using var hgs = new HgsTestHost();
 
         using var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(
-            hgs.CreateAdminClient(), $"{HgsRoutes.Admin}/baselines", new TpmBaselineRequest("bad", "not-hex"));
+            hgs.CreateAdminClient(), $"{HgsRoutes.Admin}/baselines", new TpmBaselineRequest("bad", [new PcrValue(0, new byte[5])]));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("pcrDigest", await response.Content.ReadAsStringAsync());
+        Assert.Contains("pcrs", await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>The PKCS#8 DER of each private key in a guardian key file (JSON with two PEM strings).</summary>

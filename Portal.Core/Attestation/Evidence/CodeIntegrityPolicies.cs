@@ -7,7 +7,7 @@ namespace Portal.Core.Attestation.Evidence;
 public static class CodeIntegrityPolicies
 {
     /// <summary>The policy simulated hosts enforce by default; the one HGS allows for them.</summary>
-    public const string DefaultPolicyText = "TenantPortal simulated host code-integrity policy v1: allow Microsoft-signed, block unsigned kernel drivers";
+    public const string DefaultPolicyText = MeasuredBoot.SimulatedFirmware.DefaultCodeIntegrityPolicy;
 
     public static string DefaultPolicyHash { get; } = HashOf(DefaultPolicyText);
 

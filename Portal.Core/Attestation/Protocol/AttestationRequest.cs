@@ -15,13 +15,22 @@ public sealed record AttestationRequest(
     HostKeyEvidence? HostKey = null,
     AdminTrustedEvidence? AdminTrusted = null);
 
-/// <summary>TPM-trusted evidence: the EK (SPKI), the quoted PCR composite, CI policy hash, the boot log and the quote signature.</summary>
+/// <summary>
+/// TPM-trusted evidence, in the TPM's own formats: the endorsement key and the attestation key (TPM2B_PUBLIC each), the
+/// quote (TPMS_ATTEST) and the AK's signature over it (TPMT_SIGNATURE), the quoted PCRs' values (SHA-256 bank) and the
+/// measured boot log (TCG crypto-agile). The quote's extraData is <see cref="QuoteQualifyingData.For"/> of the nonce
+/// and the transport key.
+/// </summary>
 public sealed record TpmEvidence(
     byte[] EndorsementKey,
-    byte[] PcrDigest,
-    string CodeIntegrityPolicy,
-    IReadOnlyList<BootEvent> BootLog,
-    byte[] Signature);
+    byte[] AttestationKey,
+    byte[] Quote,
+    byte[] Signature,
+    IReadOnlyList<PcrValue> Pcrs,
+    byte[] EventLog);
+
+/// <summary>One PCR's value in the SHA-256 bank.</summary>
+public sealed record PcrValue(int Index, byte[] Digest);
 
 /// <summary>Host-key evidence: the host key (SPKI), the reported configuration and the signature over both and the nonce.</summary>
 public sealed record HostKeyEvidence(byte[] PublicKey, HostConfigurationReport Configuration, byte[] Signature);

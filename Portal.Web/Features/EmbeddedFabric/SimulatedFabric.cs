@@ -248,9 +248,10 @@ internal sealed class SimulatedFabric(
     private async Task RegisterWithHgsAsync(IHostHealth health, Uri hgs, CancellationToken ct)
     {
         var adminKey = configuration["Hgs:AdminApiKey"];
+        var identity = await health.GetIdentityAsync(ct);
         if (string.IsNullOrEmpty(adminKey))
         {
-            logger.LogWarning("Simulated host {HostName} is not registered with HGS: Hgs:AdminApiKey is empty", health.Identity.HostName);
+            logger.LogWarning("Simulated host {HostName} is not registered with HGS: Hgs:AdminApiKey is empty", identity.HostName);
             return;
         }
 
@@ -258,19 +259,19 @@ internal sealed class SimulatedFabric(
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(hgs, HgsRoutes.Admin + "/hosts"))
             {
-                Content = JsonContent.Create(health.Identity.ToRegistration()),
+                Content = JsonContent.Create(identity.ToRegistration()),
             };
             request.Headers.Add(HgsRoutes.AdminKeyHeader, adminKey);
             using var response = await http.CreateClient(HgsAttestationSignerSource.HttpClientName).SendAsync(request, ct);
             if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Conflict)
             {
-                logger.LogWarning("HGS did not register simulated host {HostName}: {Status}", health.Identity.HostName, (int)response.StatusCode);
+                logger.LogWarning("HGS did not register simulated host {HostName}: {Status}", identity.HostName, (int)response.StatusCode);
             }
         }
         catch (HttpRequestException e)
         {
             logger.LogWarning("HGS at {HgsUrl} cannot be reached to register simulated host {HostName}: {Error}",
-                hgs, health.Identity.HostName, e.Message);
+                hgs, identity.HostName, e.Message);
         }
     }
 

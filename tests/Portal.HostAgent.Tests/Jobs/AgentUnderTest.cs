@@ -8,6 +8,7 @@ using Portal.Core.Shielding.DataFiles;
 using Portal.HostAgent.Hypervisor;
 using Portal.HostAgent.Jobs;
 using Portal.HostAgent.Tests.Hypervisor;
+using Portal.HostAgent.Tpm;
 
 namespace Portal.HostAgent.Tests.Jobs;
 
@@ -28,7 +29,7 @@ internal sealed class AgentUnderTest : IDisposable
         Portal = new FakeJobChannel(Time);
         Templates = new FakeTemplateDisks(Path.Combine(DataFolder, "library"));
         Driver = _folder.Driver();
-        Keys = new RegularVmKeyStore(Options.Create(new HostAgentOptions { DataFolder = DataFolder }), Health, Tpm);
+        Keys = new RegularVmKeyStore(Options.Create(new HostAgentOptions { DataFolder = DataFolder }), TransportKey);
         Executor = new JobExecutor(
             Portal, new JobSteps(Portal, Templates, Health, Hgs, Driver, Keys, Time), Driver, Time, NullLogger<JobExecutor>.Instance);
     }
@@ -41,7 +42,7 @@ internal sealed class AgentUnderTest : IDisposable
 
     public FakeHgs Hgs { get; }
 
-    public FakeTpm Tpm { get; } = new();
+    public HostTransportKey TransportKey { get; } = TestTransport.NewHostKey();
 
     public FakeJobChannel Portal { get; }
 
@@ -76,5 +77,9 @@ internal sealed class AgentUnderTest : IDisposable
         return plain.ToArray();
     }
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        TransportKey.Dispose();
+        _folder.Dispose();
+    }
 }

@@ -26,14 +26,14 @@ internal sealed class FakeHgs(IHostHealth health) : IKeyReleaseClient
     {
         Check();
         Interlocked.Increment(ref _keyProtectorReleases);
-        return Task.FromResult(Release(() => KeyProtector.Read(keyProtector).RewrapFor(TestShielding.Fabric, FakeTpm.Transport)));
+        return Task.FromResult(Release(() => KeyProtector.Read(keyProtector).RewrapFor(TestShielding.Fabric, TestTransport.Key)));
     }
 
     public Task<byte[]> ReleaseShieldingDataKeyAsync(byte[] shieldingDataFile, CancellationToken cancellationToken)
     {
         Check();
         Interlocked.Increment(ref _shieldingDataReleases);
-        return Task.FromResult(Release(() => ShieldingDataFile.Read(shieldingDataFile).RewrapContentKey(TestShielding.Fabric, FakeTpm.Transport)));
+        return Task.FromResult(Release(() => ShieldingDataFile.Read(shieldingDataFile).RewrapContentKey(TestShielding.Fabric, TestTransport.Key)));
     }
 
     private void Check()
@@ -53,7 +53,7 @@ internal sealed class FakeHgs(IHostHealth health) : IKeyReleaseClient
     {
         try
         {
-            return KeyWrap.Unwrap(rewrap(), FakeTpm.Transport);
+            return KeyWrap.Unwrap(rewrap(), TestTransport.Key);
         }
         catch (GuardianNotListedException e)
         {

@@ -21,11 +21,14 @@ internal sealed class FakeHostHealth(TimeProvider time) : IHostHealth
         remove { }
     }
 
-    public ReadOnlyMemory<byte> TransportPublicKey => FakeTpm.Transport.ExportSubjectPublicKeyInfo();
+    public ReadOnlyMemory<byte> TransportPublicKey => TestTransport.Key.ExportSubjectPublicKeyInfo();
 
     public string TransportKeyThumbprint => "";
 
-    public HostAttestationIdentity Identity { get; } = new("test-host", AttestationMode.HostKey, null, null, null);
+    public string? TpmDescription => null;
+
+    public Task<HostAttestationIdentity> GetIdentityAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new HostAttestationIdentity("test-host", AttestationMode.HostKey, null, null, null));
 
     public AttestationOutcome Passed() => new(AttestationStatus.Passed, AttestationSubStatus.None, "Healthy", [1, 2, 3], time.GetUtcNow().AddHours(1));
 

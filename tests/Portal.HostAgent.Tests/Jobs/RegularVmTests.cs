@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Portal.Core.Fabric.Protocol;
 using Portal.Core.Jobs;
 using Portal.Core.Shielding.KeyProtectors;
@@ -43,7 +44,7 @@ public sealed class RegularVmTests : IDisposable
         }
 
         var wrapped = await File.ReadAllBytesAsync(keyFile);
-        var key = KeyWrap.Unwrap(wrapped, FakeTpm.Transport);
+        var key = KeyWrap.Unwrap(wrapped, TestTransport.Key);
         var disk = await _agent.ReadDiskAsync(vm.Id, key);
         Assert.Equal(TestShielding.TemplateDisk, disk[..TestShielding.TemplateDisk.Length]);
         Assert.Equal([GuestSpecialization.ComputerNameEntry], GuestSpecialization.ReadFromDisk(disk).Keys);
@@ -51,17 +52,18 @@ public sealed class RegularVmTests : IDisposable
     }
 
     [Fact]
-    public async Task RegularStart_UnwrapsTheKeyWithTheTpm()
+    public async Task RegularStart_KeyFileWrappedForAnotherHost_FailsWithoutStarting()
     {
         var vm = AgentUnderTest.RegularVm();
         await _agent.RunAsync(JobType.Create, vm);
         await _agent.RunAsync(JobType.ShutDown, vm);
-        var unwraps = _agent.Tpm.Unwraps;
+        using var otherHost = RSA.Create(2048);
+        await File.WriteAllBytesAsync(_agent.Keys.PathOf(vm.Id), KeyWrap.Wrap(new byte[32], otherHost));
 
         await _agent.RunAsync(JobType.Start, vm);
 
-        Assert.Equal(VmPowerState.Running, _agent.Driver.Find(vm.Id)!.State);
-        Assert.Equal(unwraps + 1, _agent.Tpm.Unwraps);
+        Assert.Equal("VmKeyMismatch", _agent.Portal.Accepted.OfType<JobCompletion>().Last().Error!.Code);
+        Assert.Equal(VmPowerState.Off, _agent.Driver.Find(vm.Id)!.State);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using Portal.Core.Attestation;
 using Portal.Core.Attestation.Evidence;
 using Portal.Core.Attestation.Protocol;
-using Portal.Core.Shielding.Guardians;
+using Portal.Core.Attestation.MeasuredBoot;
 using Portal.HostAgent.Tpm;
 
 namespace Portal.HostGuardian.Tests.Infrastructure;
@@ -17,12 +17,14 @@ internal static class Evidence
         return (await response.Content.ReadFromJsonAsync<AttestationChallenge>())!.Nonce;
     }
 
-    public static AttestationRequest Tpm(ITpm tpm, string hostName, byte[] nonce)
+    /// <summary>What an honest agent sends: the quote over the nonce and its transport key, the PCRs, the log.</summary>
+    public static async Task<AttestationRequest> TpmAsync(TestAgent agent, string hostName, byte[] nonce)
     {
-        var thumbprint = Thumbprint.Of(tpm.TransportKey.Span);
-        var quote = tpm.Quote(nonce, thumbprint);
-        return new AttestationRequest(AttestationMode.TpmTrusted, hostName, nonce, tpm.TransportKey.ToArray(),
-            Tpm: new TpmEvidence(tpm.EndorsementKey.ToArray(), quote.PcrDigest, quote.CodeIntegrityPolicy, tpm.BootLog, quote.Signature));
+        var tpm = agent.Tpm;
+        await tpm.InitializeAsync(CancellationToken.None);
+        var quote = await tpm.QuoteAsync(QuoteQualifyingData.For(nonce, agent.Transport.Thumbprint), PolicyPcrs.Quoted, CancellationToken.None);
+        return new AttestationRequest(AttestationMode.TpmTrusted, hostName, nonce, agent.Transport.PublicKey.ToArray(),
+            Tpm: new TpmEvidence(tpm.EndorsementKey.ToArray(), tpm.AttestationKey.ToArray(), quote.Attestation, quote.Signature, quote.Pcrs, tpm.EventLog.ToArray()));
     }
 
     public static async Task<AttestationOutcome> SendAsync(HttpClient client, AttestationRequest request)
@@ -33,8 +35,8 @@ internal static class Evidence
     }
 
     /// <summary>A key release request for <paramref name="protector"/> with a proof signed by <paramref name="signer"/>'s transport key.</summary>
-    public static KeyReleaseRequest Release(byte[] certificate, byte[] protector, ITpm signer, DateTimeOffset now) =>
-        new(certificate, protector, null, now, signer.SignWithTransportKey(KeyReleaseProof.SignedBytes(certificate, protector, now)));
+    public static KeyReleaseRequest Release(byte[] certificate, byte[] protector, HostTransportKey signer, DateTimeOffset now) =>
+        new(certificate, protector, null, now, signer.Sign(KeyReleaseProof.SignedBytes(certificate, protector, now)));
 
     public static async Task<(System.Net.HttpStatusCode Status, string? Refusal, KeyReleaseResponse? Released)> SendAsync(HttpClient client, KeyReleaseRequest request)
     {

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Portal.Core.Attestation;
+using Portal.Core.Attestation.Protocol;
+using Portal.Core.Attestation.Tpm;
 using Portal.HostAgent.Attestation;
 using Portal.HostAgent.Tpm;
 
@@ -19,6 +21,7 @@ public sealed class TestAgent : IDisposable
     public TestAgent(HgsTestHost? hgs, string hostName, AttestationMode mode = AttestationMode.TpmTrusted,
         Action<Dictionary<string, string?>>? configure = null, TimeProvider? time = null)
     {
+        Name = hostName;
         DataFolder = Directory.CreateTempSubdirectory("agent-test-").FullName;
         var settings = new Dictionary<string, string?>
         {
@@ -43,6 +46,8 @@ public sealed class TestAgent : IDisposable
         _host = builder.Build();
     }
 
+    public string Name { get; }
+
     public string DataFolder { get; }
 
     /// <summary>When set, every request to HGS fails as a refused connection would.</summary>
@@ -54,7 +59,23 @@ public sealed class TestAgent : IDisposable
 
     public ITpm Tpm => _host.Services.GetRequiredService<ITpm>();
 
+    public HostTransportKey Transport => _host.Services.GetRequiredService<HostTransportKey>();
+
     public Task<AttestationOutcome> AttestAsync() => Health.AttestNowAsync(CancellationToken.None);
+
+    /// <summary>What the HGS admin registers for this host.</summary>
+    public async Task<RegisterHostRequest> RegistrationAsync() => (await Health.GetIdentityAsync(CancellationToken.None)).ToRegistration();
+
+    /// <summary>Credential activation of this host's AK, by hand: what the agent does before its first TPM attestation.</summary>
+    public async Task ActivateAsync(HgsTestHost hgs)
+    {
+        await Tpm.InitializeAsync(CancellationToken.None);
+        var client = new HgsClient(hgs.CreateClient());
+        var challenge = await client.BeginActivationAsync(
+            new ActivationRequest(Name, Tpm.EndorsementKey.ToArray(), Tpm.AttestationKey.ToArray()), CancellationToken.None);
+        var secret = await Tpm.ActivateCredentialAsync(new TpmCredential(challenge.CredentialBlob, challenge.EncryptedSecret), CancellationToken.None);
+        await client.CompleteActivationAsync(challenge.Id, new ActivationAnswer(secret), CancellationToken.None);
+    }
 
     public void Dispose()
     {
