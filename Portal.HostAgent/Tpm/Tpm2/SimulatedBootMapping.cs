@@ -27,17 +27,10 @@ internal static class SimulatedBootMapping
         return new BootPlan(measured.Events, reported.ToBytes());
     }
 
-    // Someone edited the log after boot to hide what was really loaded: the event re-hashes fine, the replay does not.
-    private static List<TcgEvent> Tampered(IReadOnlyList<TcgEvent> events)
-    {
-        var loader = events.ToList().FindIndex(e => e.Pcr == 4 && e.EventType != TcgEventType.Separator);
-        var tampered = events.ToList();
-        if (loader >= 0)
-        {
-            var data = Encoding.UTF8.GetBytes("bootx64.efi (patched)");
-            tampered[loader] = tampered[loader] with { Data = data, Sha256Digest = SHA256.HashData(data) };
-        }
-
-        return tampered;
-    }
+    // Someone edited the log after boot to hide which loader really ran: the image event names another image's digest
+    // (its data, location and path, still reads fine), so only the replay against the quoted PCRs shows it.
+    private static List<TcgEvent> Tampered(IReadOnlyList<TcgEvent> events) =>
+        events.Select(e => e.EventType == TcgEventType.EfiBootServicesApplication
+            ? e with { Sha256Digest = SHA256.HashData(Encoding.UTF8.GetBytes("BOOTX64.EFI (patched)")) }
+            : e).ToList();
 }

@@ -8,7 +8,7 @@ namespace Portal.HostAgent.Tpm.Tpm2;
 /// or one at a configured address). On swtpm the agent plays the simulated firmware into the fresh PCRs; on a device
 /// the firmware did, and its log is read from securityfs.
 /// </summary>
-public sealed partial class Tpm2ToolsTpm : IAsyncDisposable, IDisposable
+public sealed partial class Tpm2ToolsTpm : ITpm, IAsyncDisposable, IDisposable
 {
     /// <summary>Where the endorsement key lives (TCG EK Credential Profile: RSA 2048 EK).</summary>
     public const string EndorsementKeyHandle = "0x81010001";

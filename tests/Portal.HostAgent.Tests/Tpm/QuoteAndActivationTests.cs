@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Portal.Core.Attestation.MeasuredBoot;
+using Portal.HostAgent.Tpm;
 using Portal.HostAgent.Tpm.Tpm2;
 
 namespace Portal.HostAgent.Tests.Tpm;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Portal.HostAgent.Tpm;
 using Portal.HostAgent.Tpm.Tpm2;
 
 namespace Portal.HostAgent.Tests.Tpm;
