@@ -8,7 +8,7 @@ namespace Portal.HostAgent.Tpm.Tpm2;
 /// Appends a measurement to a firmware's crypto-agile log (TCG PC Client Platform Firmware Profile §10) with a digest
 /// for every bank its Spec ID event names, as the firmware would have written it.
 /// </summary>
-internal static class CryptoAgileLog
+public static class CryptoAgileLog
 {
     private const int SpecIdAlgorithmsOffset = 24;
 

@@ -94,8 +94,19 @@ public sealed partial class Tpm2ToolsTpm : ITpm, IAsyncDisposable, IDisposable
                 throw new TpmException(string.Join(" ", failures));
             }
 
-            _tool = await ConnectAsync(cancellationToken);
-            _state = await _tool.ExclusiveAsync(() => ReadStateAsync(cancellationToken), cancellationToken);
+            try
+            {
+                _tool = await ConnectAsync(cancellationToken);
+                _state = await _tool.ExclusiveAsync(() => ReadStateAsync(cancellationToken), cancellationToken);
+            }
+            catch
+            {
+                // A later attempt starts from scratch, with no swtpm of this attempt left running.
+                await StopSwtpmAsync();
+                _tool = null;
+                throw;
+            }
+
             _logger.LogInformation("{Tpm} ready: attestation key at {Handle}, EK certificate {Certificate}", _description, AttestationKeyHandle,
                 _state.EndorsementKeyCertificate is null ? "absent" : "present");
         }
@@ -107,16 +118,20 @@ public sealed partial class Tpm2ToolsTpm : ITpm, IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopSwtpmAsync();
+        _initialization.Dispose();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task StopSwtpmAsync()
+    {
         if (_swtpm is { } swtpm)
         {
             _swtpm = null;
             await swtpm.DisposeAsync();
         }
-
-        _initialization.Dispose();
     }
-
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task<Tpm2Tool> ConnectAsync(CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Portal.HostAgent.Tpm.Tpm2;
 
 namespace Portal.HostAgent.Tests.Tpm;
 
@@ -70,6 +71,29 @@ public sealed class ManagedSwtpmTests : IAsyncLifetime
 
         Assert.False(SwtpmHosts.IsRunning(pid), $"swtpm (pid {pid}) still runs after Dispose");
         Assert.Null(tpm.SwtpmPid);
+    }
+
+    [Fact]
+    public async Task AFailedInitialization_LeavesNoSwtpmRunning_AndAnotherAttemptSucceeds()
+    {
+        Tpm2ToolsTpm tpm = null!;
+        int? pidDuringFailure = null;
+        var fail = true;
+        tpm = _hosts.Tpm("host-a", null, null, () =>
+        {
+            pidDuringFailure = tpm.SwtpmPid;
+            return fail ? throw new InvalidOperationException("no firmware today") : SwtpmHosts.HandBoot();
+        });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => tpm.InitializeAsync(_ct));
+
+        var pid = Assert.NotNull(pidDuringFailure);
+        Assert.False(SwtpmHosts.IsRunning(pid), $"swtpm (pid {pid}) still runs after the failed initialization");
+        Assert.Null(tpm.SwtpmPid);
+        fail = false;
+        await tpm.InitializeAsync(_ct);
+        Assert.NotNull(tpm.SwtpmPid);
+        Assert.NotEqual(pid, tpm.SwtpmPid);
     }
 
     [Fact]

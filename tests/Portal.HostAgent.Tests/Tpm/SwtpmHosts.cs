@@ -23,14 +23,18 @@ internal sealed class SwtpmHosts : IAsyncDisposable
     public string SharedCa => Path.Combine(Folder, "ca");
 
     /// <summary>A TPM for the agent whose data folder is <paramref name="host"/> (the same name: the same agent, restarted).</summary>
-    public Tpm2ToolsTpm Tpm(string host, Action<TpmOptions>? configure = null, SimulationOptions? simulate = null, BootPlan? boot = null)
+    public Tpm2ToolsTpm Tpm(string host, Action<TpmOptions>? configure = null, SimulationOptions? simulate = null, BootPlan? boot = null) =>
+        Tpm(host, configure, simulate, boot is null ? null : () => boot);
+
+    /// <summary>A TPM whose simulated boot comes from <paramref name="boot"/> when given, else from <paramref name="simulate"/>.</summary>
+    public Tpm2ToolsTpm Tpm(string host, Action<TpmOptions>? configure, SimulationOptions? simulate, Func<BootPlan>? boot)
     {
         var options = new TpmOptions { Kind = TpmKind.Swtpm, SwtpmCertificateAuthorityFolder = SharedCa };
         configure?.Invoke(options);
         var agent = new HostAttestationOptions { DataFolder = DataFolder(host), HostName = host, Simulate = simulate ?? new SimulationOptions() };
         var tpm = boot is null
             ? new Tpm2ToolsTpm(Options.Create(options), Options.Create(agent), NullLogger<Tpm2ToolsTpm>.Instance)
-            : new Tpm2ToolsTpm(Options.Create(options), Options.Create(agent), NullLogger<Tpm2ToolsTpm>.Instance, () => boot);
+            : new Tpm2ToolsTpm(Options.Create(options), Options.Create(agent), NullLogger<Tpm2ToolsTpm>.Instance, boot);
         _tpms.Add(tpm);
         return tpm;
     }
