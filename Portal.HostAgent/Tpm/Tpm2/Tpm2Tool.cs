@@ -50,13 +50,6 @@ internal sealed class Tpm2Tool
         }
     }
 
-    public async Task ExclusiveAsync(Func<Task> action, CancellationToken ct) =>
-        await ExclusiveAsync(async () =>
-        {
-            await action();
-            return true;
-        }, ct);
-
     /// <summary>A fresh private folder for one command sequence's files, deleted with everything in it on dispose.</summary>
     public WorkFolder NewWorkFolder() => WorkFolder.Create(_workFolder);
 
@@ -140,6 +133,22 @@ internal sealed class Tpm2Tool
         foreach (var what in new[] { "-t", "-l", "-s" })
         {
             await RunAsync("tpm2_flushcontext", [what], ct);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FlushAsync"/> after a command that may have failed: a flush that fails too must not hide the first
+    /// failure; the next command sequence flushes again.
+    /// </summary>
+    public async Task FlushAfterAsync()
+    {
+        try
+        {
+            await FlushAsync(CancellationToken.None);
+        }
+        catch (TpmException)
+        {
+            // The command's own outcome is what the caller reports.
         }
     }
 

@@ -49,7 +49,7 @@ public sealed partial class Tpm2ToolsTpm
                     await FlushQuietlyAsync(["-c", session]);
                 }
 
-                await Tool.FlushAsync(CancellationToken.None);
+                await Tool.FlushAfterAsync();
             }
         }, ct);
     }
@@ -94,7 +94,7 @@ public sealed partial class Tpm2ToolsTpm
             }
             finally
             {
-                await Tool.FlushAsync(CancellationToken.None);
+                await Tool.FlushAfterAsync();
             }
 
             var attestation = work.ReadAndDelete("quote.msg");

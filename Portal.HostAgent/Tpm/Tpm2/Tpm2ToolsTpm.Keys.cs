@@ -56,7 +56,7 @@ public sealed partial class Tpm2ToolsTpm
         }
         finally
         {
-            await Tool.FlushAsync(ct);
+            await Tool.FlushAfterAsync();
         }
 
         _logger.LogInformation("Created the attestation key at {Handle}", AttestationKeyHandle);
