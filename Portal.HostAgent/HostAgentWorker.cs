@@ -161,7 +161,8 @@ internal sealed class HostAgentWorker(
         var vms = hypervisor.List();
         return new HeartbeatRequest(
             hostId, hypervisor.Capacity, hypervisor.Used, [.. vms.Select(v => new VmReport(v.Id, v.Name, v.State, v.Fault))],
-            attestation, AgentVersion, new HypervisorReport(hypervisor.Info.Driver, hypervisor.Info.Acceleration, hypervisor.Info.Version));
+            attestation, AgentVersion, new HypervisorReport(hypervisor.Info.Driver, hypervisor.Info.Acceleration, hypervisor.Info.Version),
+            health.TpmDescription);
     }
 
     private void OnAttestationChanged(Core.Attestation.AttestationOutcome outcome)

@@ -16,6 +16,8 @@ public sealed class GuardedHost
     public const int HypervisorMaxLength = 64;
 
     public const int AccelerationMaxLength = 160;
+
+    public const int TpmMaxLength = 160;
     public const int TransportKeyMaxBytes = 1200;
 
     /// <summary>Without a heartbeat for this long a host counts as unresponsive (three missed 30 s beats).</summary>
@@ -56,6 +58,9 @@ public sealed class GuardedHost
 
     /// <summary>How the host runs guests, e.g. "KVM", or "TCG (KVM probe: …)" where hardware virtualisation is missing.</summary>
     public string Acceleration { get; private set; } = "unknown";
+
+    /// <summary>What the host attests with, e.g. "swtpm 0.7.1 at 127.0.0.1:40211 (managed)" or "software TPM"; "none" in modes without a TPM.</summary>
+    public string Tpm { get; private set; } = "unknown";
 
     /// <summary>
     /// The host's transport public key (SubjectPublicKeyInfo, base64) as first reported. Pinned: a health certificate
@@ -155,6 +160,8 @@ public sealed class GuardedHost
             Hypervisor = Guard.OneLine(named, HypervisorMaxLength, "unknown");
             Acceleration = Guard.OneLine(hypervisor.Acceleration, AccelerationMaxLength, "unknown");
         }
+
+        Tpm = Guard.OneLine(facts.Tpm, TpmMaxLength, "none");
 
         LastHeartbeatAt = now;
         if (State == HostState.Pending)

@@ -15,6 +15,7 @@ internal sealed class GuardedHostConfiguration : IEntityTypeConfiguration<Guarde
         builder.Property(h => h.CredentialHash).HasMaxLength(32);
         builder.Property(h => h.AgentVersion).HasMaxLength(GuardedHost.AgentVersionMaxLength);
         builder.Property(h => h.Hypervisor).HasMaxLength(GuardedHost.HypervisorMaxLength);
+        builder.Property(h => h.Tpm).HasMaxLength(GuardedHost.TpmMaxLength);
         builder.Property(h => h.Acceleration).HasMaxLength(GuardedHost.AccelerationMaxLength);
         builder.Property(h => h.TransportKey).HasMaxLength(2048);
         builder.Property(h => h.AttestationReason).HasMaxLength(GuardedHost.ReasonMaxLength);

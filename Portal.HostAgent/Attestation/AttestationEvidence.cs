@@ -34,9 +34,7 @@ internal sealed class AttestationEvidence(HostAttestationOptions options, ITpm t
             SecureBoot: !options.Simulate.SecureBootOff,
             Iommu: !options.Simulate.IommuOff,
             VirtualSecureMode: true,
-            CodeIntegrityPolicy: options.Simulate.UnknownCodeIntegrityPolicy
-                ? CodeIntegrityPolicies.HashOf("unsigned test policy: allow everything")
-                : CodeIntegrityPolicies.DefaultPolicyHash);
+            CodeIntegrityPolicy: CodeIntegrityPolicies.HashOf(SimulatedBoot.From(options.Simulate).Firmware.CodeIntegrityPolicy));
         var signature = hostKey.Sign(HostKeyStatement.SignedBytes(nonce, transportKey.Thumbprint, configuration));
         return new AttestationRequest(AttestationMode.HostKey, options.HostName, nonce, transport,
             HostKey: new HostKeyEvidence(hostKey.PublicKey.ToArray(), configuration, signature));

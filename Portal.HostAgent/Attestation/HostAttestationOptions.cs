@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Portal.Core.Attestation;
+using Portal.Core.Attestation.MeasuredBoot;
 
 namespace Portal.HostAgent.Attestation;
 
@@ -54,4 +55,8 @@ public sealed class SimulationOptions
 
     /// <summary>Send a boot log that was edited after the TPM measured the boot (it no longer replays to the quote).</summary>
     public bool TamperBootLog { get; set; }
+
+    /// <summary>The firmware version the simulated firmware measures into PCR 0; a new one is a firmware update.</summary>
+    [Required]
+    public string FirmwareVersion { get; set; } = SimulatedFirmware.DefaultVersion;
 }

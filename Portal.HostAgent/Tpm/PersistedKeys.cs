@@ -12,6 +12,13 @@ internal static class PersistedKeys
         return key;
     }
 
+    public static ECDiffieHellman LoadOrCreateEcdh(string folder, string fileName)
+    {
+        var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        LoadOrCreate(folder, fileName, () => key.ExportPkcs8PrivateKeyPem(), pem => key.ImportFromPem(pem));
+        return key;
+    }
+
     public static RSA LoadOrCreateRsa(string folder, string fileName)
     {
         var key = RSA.Create(2048);

@@ -52,16 +52,20 @@ public sealed class AgentHealthTests
     }
 
     [Fact]
-    public void SoftwareTpm_KeysPersistAcrossRestarts()
+    public async Task SoftwareTpm_KeysPersistAcrossRestarts()
     {
         using var first = new TestAgent(null, "host-restart");
         var folder = first.DataFolder;
+        await first.Tpm.InitializeAsync(CancellationToken.None);
         var ek = first.Tpm.EndorsementKey.ToArray();
+        var ak = first.Tpm.AttestationKey.ToArray();
         var transport = first.Health.TransportKeyThumbprint;
 
         using var second = new TestAgent(null, "host-restart", configure: s => s["HostAgent:DataFolder"] = folder);
+        await second.Tpm.InitializeAsync(CancellationToken.None);
 
         Assert.Equal(ek, second.Tpm.EndorsementKey.ToArray());
+        Assert.Equal(ak, second.Tpm.AttestationKey.ToArray());
         Assert.Equal(transport, second.Health.TransportKeyThumbprint);
     }
 }

@@ -79,6 +79,7 @@ public sealed class LogInjectionTests : IDisposable
     public async Task RegisterHost_NameWithCrLf_IsValidationProblem()
     {
         using var agent = new TestAgent(_hgs, "host-1");
+        await agent.Tpm.InitializeAsync(CancellationToken.None);
 
         using var response = await _hgs.CreateAdminClient().PostAsJsonAsync($"{HgsRoutes.Admin}/hosts",
             new RegisterHostRequest("host-1\r\nFAKE", AttestationMode.TpmTrusted, agent.Tpm.EndorsementKey.ToArray()));

@@ -82,6 +82,7 @@ public sealed class NonceExpiryTests
         using var hgs = new HgsTestHost(s => s["Hgs:NonceSweepInterval"] = "00:01:00");
         using var agent = new TestAgent(hgs, "host-late");
         await hgs.RegisterAsync(await agent.RegistrationAsync());
+        await agent.ActivateAsync(hgs);
         var client = hgs.CreateClient();
         var nonce = await Evidence.ChallengeAsync(client);
 

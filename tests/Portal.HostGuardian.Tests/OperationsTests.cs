@@ -24,7 +24,9 @@ public sealed class OperationsTests : IDisposable
         using var unknown = new TestAgent(_hgs, "host-metrics-unknown");
 
         Assert.Equal(AttestationStatus.Passed, (await registered.AttestAsync()).Status);
-        Assert.Equal(AttestationStatus.UnauthorizedHost, (await unknown.AttestAsync()).Status);
+        var client = _hgs.CreateClient();
+        var unregistered = await Evidence.SendAsync(client, await Evidence.TpmAsync(unknown, "host-metrics-unknown", await Evidence.ChallengeAsync(client)));
+        Assert.Equal(AttestationStatus.UnauthorizedHost, unregistered.Status);
 
         Assert.Single(metrics.Of("tenantportal.hgs.attestations", ("attestation.status", "Passed"), ("attestation.mode", "TpmTrusted")));
         Assert.Single(metrics.Of("tenantportal.hgs.attestations", ("attestation.status", "UnauthorizedHost")));

@@ -14,7 +14,9 @@ public enum TpmAlgorithm : ushort
     Null = 0x0010,
     RsaSsa = 0x0014,
     RsaPss = 0x0016,
+    RsaOaep = 0x0017,
     Ecdsa = 0x0018,
+    Ecdh = 0x0019,
     Ecc = 0x0023,
     Cfb = 0x0043,
 }

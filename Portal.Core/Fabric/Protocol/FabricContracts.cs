@@ -31,7 +31,7 @@ public sealed record JoinRequest(
 /// </summary>
 public sealed record JoinResponse(Guid HostId, string HostName, string Credential);
 
-/// <summary>What the host says about itself on every beat.</summary>
+/// <summary>What the host says about itself on every beat; <c>Tpm</c> says what it attests with (e.g. "swtpm 0.7.1 at …"), null without a TPM.</summary>
 public sealed record HeartbeatRequest(
     Guid HostId,
     HostResources Capacity,
@@ -39,7 +39,8 @@ public sealed record HeartbeatRequest(
     IReadOnlyList<VmReport> Vms,
     AttestationReport? Attestation,
     string AgentVersion,
-    HypervisorReport? Hypervisor = null);
+    HypervisorReport? Hypervisor = null,
+    string? Tpm = null);
 
 /// <summary>A VM as its host sees it; <c>Fault</c> says in words why a Crashed VM stopped.</summary>
 public sealed record VmReport(Guid VmId, string Name, VmPowerState State, string? Fault = null);

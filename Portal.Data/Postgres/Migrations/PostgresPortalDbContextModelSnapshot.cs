@@ -313,6 +313,11 @@ namespace Portal.Data.Postgres.Migrations
                     b.Property<DateTimeOffset>("StateChangedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Tpm")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)");
+
                     b.Property<string>("TransportKey")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");

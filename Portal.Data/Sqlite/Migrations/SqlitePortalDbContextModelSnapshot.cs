@@ -300,6 +300,11 @@ namespace Portal.Data.Sqlite.Migrations
                     b.Property<long>("StateChangedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Tpm")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TransportKey")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");

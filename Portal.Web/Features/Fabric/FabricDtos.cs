@@ -26,7 +26,8 @@ public sealed record FabricHostDto(
     bool HealthyForShieldedVms,
     string AgentVersion,
     string Hypervisor,
-    string Acceleration);
+    string Acceleration,
+    string Tpm);
 
 public sealed record CreateJoinTokenRequest(int ExpiresInHours = 24);
 
@@ -61,5 +62,6 @@ internal static class FabricMapping
         host.IsHealthyForShieldedVms(now, staleAfter),
         host.AgentVersion,
         host.Hypervisor,
-        host.Acceleration);
+        host.Acceleration,
+        host.Tpm);
 }

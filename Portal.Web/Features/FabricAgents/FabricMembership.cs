@@ -94,7 +94,8 @@ public sealed class FabricMembership(
             vms.Count,
             vms.Count(v => v.State == VmPowerState.Running),
             request.AgentVersion,
-            request.Hypervisor), now);
+            request.Hypervisor,
+            request.Tpm), now);
 
         var keyMatches = host.PinTransportKey(request.Attestation?.TransportPublicKey);
         var signerKey = request.Attestation?.Status == AttestationStatus.Passed ? await signer.GetAsync(ct) : null;

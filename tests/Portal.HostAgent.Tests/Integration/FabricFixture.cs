@@ -214,7 +214,8 @@ public class FabricFixture : IAsyncLifetime
     public static async Task RegisterWithHgsAsync(string name, string folder, Uri hgsUrl, string adminKey)
     {
         var attestation = new HostAttestationOptions { DataFolder = folder, HostName = name };
-        using var tpm = new SoftwareTpm(Options.Create(attestation));
+        using var tpm = new SoftwareTpm(Options.Create(attestation), TimeProvider.System);
+        await tpm.InitializeAsync(CancellationToken.None);
         using var hgs = new HttpClient { BaseAddress = hgsUrl };
         using var request = new HttpRequestMessage(HttpMethod.Post, HgsRoutes.Admin + "/hosts")
         {

@@ -3,12 +3,8 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
 using Portal.Core.Attestation;
-using Portal.Core.Attestation.Protocol;
 using Portal.Core.Fabric;
-using Portal.HostAgent.Attestation;
-using Portal.HostAgent.Tpm;
 using Portal.Testing;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Fabric;
@@ -162,18 +158,7 @@ public sealed class FabricIntegrationTests : IAsyncLifetime
     private async Task<(AgentProcess Process, string Folder)> StartAgentAsync(string name, string? token = null, params string[] extra)
     {
         var folder = Path.Combine(_root, name);
-        var attestation = new HostAttestationOptions { DataFolder = folder, HostName = name };
-        using (var tpm = new SoftwareTpm(Options.Create(attestation)))
-        {
-            using var hgs = new HttpClient { BaseAddress = _hgsUrl };
-            using var request = new HttpRequestMessage(HttpMethod.Post, HgsRoutes.Admin + "/hosts")
-            {
-                Content = JsonContent.Create(new RegisterHostRequest(name, AttestationMode.TpmTrusted, tpm.EndorsementKey.ToArray()), options: Json),
-            };
-            request.Headers.Add(HgsRoutes.AdminKeyHeader, _hgsAdminKey);
-            var registered = await hgs.SendAsync(request);
-            Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
-        }
+        await FabricFixture.RegisterWithHgsAsync(name, folder, _hgsUrl, _hgsAdminKey);
 
         var process = AgentProcess.Start("Portal.HostAgent.dll",
         [
