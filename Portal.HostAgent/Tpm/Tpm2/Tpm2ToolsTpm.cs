@@ -30,7 +30,7 @@ public sealed partial class Tpm2ToolsTpm : ITpm, IAsyncDisposable, IDisposable
     private string _description;
 
     public Tpm2ToolsTpm(IOptions<TpmOptions> options, IOptions<HostAttestationOptions> host, ILogger<Tpm2ToolsTpm> logger)
-        : this(options, host, logger, () => SimulatedBootMapping.Plan(host.Value.Simulate))
+        : this(options, host, logger, () => BootPlan.From(SimulatedBoot.From(host.Value.Simulate)))
     {
     }
 
