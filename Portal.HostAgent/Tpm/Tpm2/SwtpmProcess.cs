@@ -105,7 +105,7 @@ internal sealed partial class SwtpmProcess : IAsyncDisposable
         ];
         try
         {
-            return ChildProcess.Start("swtpm", "swtpm", arguments);
+            return ChildProcess.Start("swtpm", "swtpm", arguments, announce: false);
         }
         catch (HypervisorException e)
         {
@@ -139,7 +139,7 @@ internal sealed partial class SwtpmProcess : IAsyncDisposable
     {
         try
         {
-            using var ioctl = ChildProcess.Start("swtpm_ioctl", "swtpm_ioctl", ["--tcp", $"127.0.0.1:{Port + 1}", "-s"]);
+            using var ioctl = ChildProcess.Start("swtpm_ioctl", "swtpm_ioctl", ["--tcp", $"127.0.0.1:{Port + 1}", "-s"], announce: false);
             if (!await ioctl.WaitAsync(TimeSpan.FromSeconds(5)))
             {
                 ioctl.Kill();
@@ -194,7 +194,7 @@ internal sealed partial class SwtpmProcess : IAsyncDisposable
         ChildProcess setup;
         try
         {
-            setup = ChildProcess.Start("swtpm_setup", "swtpm_setup", arguments);
+            setup = ChildProcess.Start("swtpm_setup", "swtpm_setup", arguments, announce: false);
         }
         catch (HypervisorException e)
         {
@@ -225,7 +225,7 @@ internal sealed partial class SwtpmProcess : IAsyncDisposable
     {
         try
         {
-            using var swtpm = ChildProcess.Start("swtpm", "swtpm", ["--version"]);
+            using var swtpm = ChildProcess.Start("swtpm", "swtpm", ["--version"], announce: false);
             swtpm.CloseInput();
             await swtpm.WaitAsync(TimeSpan.FromSeconds(10), ct);
             return VersionPattern().Match(swtpm.OutputTail) is { Success: true } match ? match.Groups[1].Value : "";
