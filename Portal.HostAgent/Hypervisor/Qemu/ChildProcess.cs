@@ -50,7 +50,8 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Raised once per process started, with its name and pid, before anything is written to its input.</summary>
     public static event Action<string, int>? Started;
 
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    // announce: false for processes that are not a QEMU driver's (the host's own swtpm); Started reports only the driver's.
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string? workingDirectory = null, bool announce = true)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -83,7 +84,10 @@ internal sealed class ChildProcess : IDisposable
         child.Pid = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        Started?.Invoke(name, child.Pid);
+        if (announce)
+        {
+            Started?.Invoke(name, child.Pid);
+        }
         return child;
     }
 
