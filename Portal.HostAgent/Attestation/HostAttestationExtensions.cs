@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.HostAgent.Tpm;
+using Portal.HostAgent.Tpm.Tpm2;
 
 namespace Portal.HostAgent.Attestation;
 
@@ -9,7 +10,8 @@ public static class HostAttestationExtensions
 {
     /// <summary>
     /// Adds attestation with options from the <c>HostAgent</c> section (<c>HgsUrl</c>, <c>AttestationMode</c>,
-    /// <c>HostName</c>, <c>DataFolder</c>, <c>AttestationInterval</c>, <c>Simulate:*</c>). The agent attests at start
+    /// <c>HostName</c>, <c>DataFolder</c>, <c>AttestationInterval</c>, <c>Simulate:*</c>) and the TPM <c>HostAgent:Tpm:Kind</c>
+    /// names: the software TPM (the default), or a real TPM 2.0 or swtpm through tpm2-tools. The agent attests at start
     /// and periodically; consumers take <see cref="IHostHealth"/> and <see cref="IKeyReleaseClient"/>.
     /// </summary>
     public static IHostApplicationBuilder AddHostAttestation(this IHostApplicationBuilder builder)
@@ -20,7 +22,16 @@ public static class HostAttestationExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ITpm, SoftwareTpm>();
+        services.AddTpmOptions();
+        if (TpmKindOf(builder.Configuration) == TpmKind.Software)
+        {
+            services.AddSingleton<ITpm, SoftwareTpm>();
+        }
+        else
+        {
+            services.AddSingleton<ITpm, Tpm2ToolsTpm>();
+        }
+
         services.AddSingleton<SoftwareHostKey>();
         services.AddSingleton<HostTransportKey>();
         services.AddHttpClient(HgsClient.HttpClientName, (provider, client) =>
@@ -35,5 +46,18 @@ public static class HostAttestationExtensions
         services.AddSingleton<IKeyReleaseClient, KeyReleaseClient>();
         services.AddHostedService<AttestationWorker>();
         return builder;
+    }
+
+    private static TpmKind TpmKindOf(IConfiguration configuration)
+    {
+        var value = configuration[$"{TpmOptions.SectionName}:{nameof(TpmOptions.Kind)}"];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return TpmKind.Software;
+        }
+
+        return Enum.TryParse<TpmKind>(value, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
+            ? kind
+            : throw new InvalidOperationException($"HostAgent:Tpm:Kind is '{value}'; use Software, Device or Swtpm.");
     }
 }

@@ -7,7 +7,7 @@ namespace Portal.HostAgent.Tpm;
 /// The host's TPM 2.0 as attestation needs it: the endorsement key (and its certificate, where the manufacturer put
 /// one in NV), an attestation key, the measured boot log, credential activation and quotes. Two implementations:
 /// <see cref="SoftwareTpm"/> (TPM 2.0 structures made in .NET, for machines without a TPM) and
-/// <c>Tpm2.Tpm2ToolsTpm</c> (a real TPM or swtpm through tpm2-tools), chosen by <c>HostAgent:Tpm:Kind</c>.
+/// <see cref="Tpm2.Tpm2ToolsTpm"/> (a real TPM or swtpm through tpm2-tools), chosen by <c>HostAgent:Tpm:Kind</c>.
 /// </summary>
 public interface ITpm
 {
