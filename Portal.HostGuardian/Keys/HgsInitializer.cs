@@ -20,8 +20,15 @@ internal sealed class HgsInitializer(
         Directory.CreateDirectory(options.Value.DataFolder);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HgsDbContext>();
-        EnsurePrivateStore(db);
+        var onDisk = EnsurePrivateStore(db);
         await db.Database.MigrateAsync(cancellationToken);
+        if (onDisk)
+        {
+            // Every attestation writes (nonce, history, audit): with a write-ahead log a commit is one append, not a
+            // journal rewrite, and readers never wait for it. The mode is kept in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
         await keys.LoadAsync(db, cancellationToken);
 
         if (options.Value.SeedSimulatedPolicy && !await db.TpmBaselines.AnyAsync(cancellationToken) && !await db.CodeIntegrityPolicies.AnyAsync(cancellationToken))
@@ -43,12 +50,15 @@ internal sealed class HgsInitializer(
 
     // The store holds sealed keys and the audit trail: readable by HGS's own user only. Created (or tightened) before
     // SQLite opens it, which would otherwise follow the umask; SQLite gives its WAL and journal the same mode.
-    private static void EnsurePrivateStore(HgsDbContext db)
+    private static bool EnsurePrivateStore(HgsDbContext db)
     {
         var source = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
-        if (!string.IsNullOrEmpty(source) && source != ":memory:" && !source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
-            PrivateFiles.EnsureOwnerOnly(Path.GetFullPath(source));
+            return false;
         }
+
+        PrivateFiles.EnsureOwnerOnly(Path.GetFullPath(source));
+        return true;
     }
 }
