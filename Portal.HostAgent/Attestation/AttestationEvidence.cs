@@ -34,7 +34,9 @@ internal sealed class AttestationEvidence(HostAttestationOptions options, ITpm t
             SecureBoot: !options.Simulate.SecureBootOff,
             Iommu: !options.Simulate.IommuOff,
             VirtualSecureMode: true,
-            CodeIntegrityPolicy: CodeIntegrityPolicies.HashOf(SimulatedBoot.From(options.Simulate).Firmware.CodeIntegrityPolicy));
+            CodeIntegrityPolicy: CodeIntegrityPolicies.HashOf(options.Simulate.UnknownCodeIntegrityPolicy
+                ? SimulatedBoot.UnknownCodeIntegrityPolicy
+                : SimulatedFirmware.DefaultCodeIntegrityPolicy));
         var signature = hostKey.Sign(HostKeyStatement.SignedBytes(nonce, transportKey.Thumbprint, configuration));
         return new AttestationRequest(AttestationMode.HostKey, options.HostName, nonce, transport,
             HostKey: new HostKeyEvidence(hostKey.PublicKey.ToArray(), configuration, signature));

@@ -5,7 +5,7 @@ using Portal.HostAgent.Tpm.Tpm2;
 
 namespace Portal.HostAgent.Attestation;
 
-/// <summary>Registers the agent's attestation side: software TPM, host key, HGS client, <see cref="IHostHealth"/>, <see cref="IKeyReleaseClient"/>, periodic attestation.</summary>
+/// <summary>Registers the agent's attestation side: the TPM, host key, transport key, HGS client, <see cref="IHostHealth"/>, <see cref="IKeyReleaseClient"/>, periodic attestation.</summary>
 public static class HostAttestationExtensions
 {
     /// <summary>

@@ -208,7 +208,8 @@ internal sealed class TpmAttestationCheck(HgsDbContext db, NonceStore nonces, En
         var settings = shown == AttestationSubStatus.None ? "" : $" ({PolicyChecks.Describe(shown)})";
         return nearest.Baseline is null
             ? $"no TPM baseline is allowed yet{settings}"
-            : $"the boot measurements match no TPM baseline{settings}: PCR {string.Join(", ", nearest.Differences)} differ from '{nearest.Baseline.Name}'";
+            : $"the boot measurements match no TPM baseline{settings}: PCR {string.Join(", ", nearest.Differences)} "
+              + $"{(nearest.Differences.Count == 1 ? "differs" : "differ")} from '{nearest.Baseline.Name}'";
     }
 
     private static Verdict LogFailure(string problem, RegisteredHost host) =>

@@ -6,12 +6,13 @@ namespace Portal.E2E.Tests.Fabric;
 
 /// <summary>
 /// What a newcomer gets from <c>dotnet run --project Portal.Web</c>: SQLite, HGS in the portal's process and three
-/// simulated guarded hosts running the real agent, the third with Secure Boot off.
+/// simulated guarded hosts running the real agent, each attesting with its own swtpm (test.sh installs swtpm and
+/// tpm2-tools), the third with Secure Boot off.
 /// </summary>
 public sealed class EmbeddedDefaultTests(EmbeddedPortalFixture portal) : BrowserTest(portal), IClassFixture<EmbeddedPortalFixture>
 {
     [Fact]
-    public async Task SimulatedHosts_AttestToInProcessHgs_TwoPassAndTheThirdShowsSecureBoot()
+    public async Task SimulatedHosts_AttestWithTheirSwtpmToInProcessHgs_TwoPassAndTheThirdShowsSecureBoot()
     {
         await new SignInPage(Page).SignInAsProviderAdminAsync();
         var fabric = new FabricPage(Page);
@@ -21,6 +22,11 @@ public sealed class EmbeddedDefaultTests(EmbeddedPortalFixture portal) : Browser
         await Assertions.Expect(fabric.Health("sim-host-2")).ToHaveAttributeAsync("data-status", "Passed");
         await Assertions.Expect(fabric.Health("sim-host-3")).ToHaveAttributeAsync("data-status", "InsecureHostConfiguration");
         await Assertions.Expect(fabric.SubStatus("sim-host-3")).ToHaveTextAsync("SecureBoot");
+        await Assertions.Expect(fabric.Reason("sim-host-3")).ToContainTextAsync("PCR 7");
+        foreach (var host in new[] { "sim-host-1", "sim-host-2", "sim-host-3" })
+        {
+            await Assertions.Expect(fabric.Tpm(host)).ToContainTextAsync("TPM: swtpm");
+        }
     }
 
     [Fact]
@@ -39,5 +45,6 @@ public sealed class EmbeddedDefaultTests(EmbeddedPortalFixture portal) : Browser
 public sealed class EmbeddedPortalFixture() : PortalFixtureBase(postgres: false)
 {
     protected override IEnumerable<KeyValuePair<string, string>> Settings() =>
-        [new("Fabric:SimulatedHosts:HeartbeatIntervalSeconds", "1"), new("Fabric:SimulatedHosts:Hypervisor", "Simulated")];
+        [new("Fabric:SimulatedHosts:HeartbeatIntervalSeconds", "1"), new("Fabric:SimulatedHosts:Hypervisor", "Simulated"),
+            new("Fabric:SimulatedHosts:Tpm", "Swtpm")];
 }

@@ -27,4 +27,6 @@ public sealed class FabricPage(IPage page)
     public ILocator SubStatus(string hostName) => Row(hostName).GetByTestId("host-sub-status");
 
     public ILocator Heartbeat(string hostName) => Row(hostName).GetByTestId("host-heartbeat");
+
+    public ILocator Tpm(string hostName) => Row(hostName).GetByTestId("host-tpm");
 }

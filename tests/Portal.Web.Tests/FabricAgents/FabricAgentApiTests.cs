@@ -172,18 +172,20 @@ public sealed class FabricAgentApiTests(FabricTestApp app) : IClassFixture<Fabri
     }
 
     [Fact]
-    public async Task Heartbeat_ReportsItsHypervisor_ShownToTheProvider()
+    public async Task Heartbeat_ReportsItsHypervisorAndTpm_ShownToTheProvider()
     {
         var admin = await app.AdminAsync();
         var agent = await TestAgent.JoinedAsync(app, admin);
 
         using var response = await agent.Client.PostAsJsonAsync(FabricRoutes.Heartbeat, new HeartbeatRequest(
             agent.HostId, TestAgent.Capacity, HostResources.Zero, [], null, "1",
-            new HypervisorReport("QEMU", "TCG (KVM probe: no guest output within 15 s)", "7.2.22")), OffersJson.Options);
+            new HypervisorReport("QEMU", "TCG (KVM probe: no guest output within 15 s)", "7.2.22"),
+            "swtpm 0.7.1 at 127.0.0.1:40211 (managed)\nforged line"), OffersJson.Options);
 
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var shown = (await admin.GetItemsAsync<FabricHostDto>("/api/admin/v1/fabric/hosts")).Single(h => h.Id == agent.HostId);
         Assert.Equal(("QEMU 7.2.22", "TCG (KVM probe: no guest output within 15 s)"), (shown.Hypervisor, shown.Acceleration));
+        Assert.Equal("swtpm 0.7.1 at 127.0.0.1:40211 (managed) forged line", shown.Tpm);
     }
 
     [Fact]
