@@ -21,7 +21,7 @@ public sealed class HgsBaselineWorkflowTests(FirmwareUpdatePortalFixture portal,
         await new SignInPage(Page).SignInAsProviderAdminAsync();
         var shell = new PortalShell(Page);
         await shell.ExpectInteractiveAsync();
-        await shell.Navigation.GetByText("Host Guardian Service").ClickAsync();
+        await shell.NavLink("Host Guardian Service").ClickAsync();
 
         var hgs = new HgsAdminPages(Page);
         await hgs.ExpectHostsAsync();
