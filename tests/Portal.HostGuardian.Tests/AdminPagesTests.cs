@@ -111,6 +111,22 @@ public sealed partial class AdminPagesTests
         Assert.DoesNotContain("id=\"admin-key\"", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SignInPage_ReferencesBlazorScriptThatHgsServes()
+    {
+        // Development: the build output serves its static assets from their source folders only there.
+        using var hgs = new HgsTestHost(environment: "Development");
+        using var client = Browser(hgs);
+        var html = await client.GetStringAsync(SignInPath);
+        var script = BlazorScript().Match(html);
+        Assert.True(script.Success, "The sign-in page has no blazor.web.js script.");
+
+        using var response = await client.GetAsync("/" + script.Groups[1].Value.TrimStart('/'));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("javascript", response.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
+    }
+
     private static HttpClient Browser(HgsTestHost hgs) =>
         hgs.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
@@ -138,4 +154,7 @@ public sealed partial class AdminPagesTests
 
     [GeneratedRegex("<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("<script src=\"([^\"]*_framework/blazor\\.web[^\"]*\\.js)\"")]
+    private static partial Regex BlazorScript();
 }
