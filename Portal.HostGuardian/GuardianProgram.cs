@@ -1,3 +1,4 @@
+using Portal.HostGuardian.AdminPages;
 using Portal.ServiceDefaults;
 
 namespace Portal.HostGuardian;
@@ -24,11 +25,13 @@ public sealed class GuardianProgram
         builder.AddServiceDefaults();
         builder.AddHostGuardianService();
         builder.AddHostGuardianReadiness();
+        builder.AddHgsAdminPages();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
+        app.MapHgsAdminPages();
         app.MapHostGuardianService();
         app.MapHealthEndpoints();
         await app.RunWithPortGuardAsync();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.FluentUI.AspNetCore.Components;
+using Portal.Web.Features.EmbeddedFabric;
 using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Components;
@@ -20,7 +21,12 @@ public static class UiSetup
     public static WebApplication MapPortalUi(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        if (app.Services.GetService<InProcessHgsAdminPages>() is { } hgsPages)
+        {
+            pages.AddAdditionalAssemblies(hgsPages.Assemblies);
+        }
+
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Portal.Data.Identity;
+using Portal.HostGuardian.AdminPages;
 
 namespace Portal.Web.Infrastructure;
 
@@ -15,5 +16,7 @@ public static class PortalPolicies
     {
         options.AddPolicy(Tenant, p => p.RequireAuthenticatedUser().RequireClaim(PortalClaims.TenantId));
         options.AddPolicy(ProviderAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.ProviderAdmin));
+        // The HGS admin pages, when HGS runs in the portal's process: the provider admin is the HGS admin.
+        options.AddPolicy(HgsAdminAuthorization.Policy, p => p.RequireAuthenticatedUser().RequireRole(Roles.ProviderAdmin));
     }
 }

@@ -26,6 +26,7 @@ internal static class HostGuardianConnection
         if (IsEmbedded(configuration))
         {
             builder.AddHostGuardianService();
+            builder.Services.AddSingleton<InProcessHgsAdminPages>();
         }
 
         if (metadataFileConfigured)
