@@ -3,8 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace Portal.Bench;
 
 /// <summary>
-/// The floor of a durable write on HGS's store: a SQLite file of its own beside HGS's, with SQLite's defaults as HGS
-/// gets them (rollback journal, synchronous FULL), one small INSERT per operation in its own implicit transaction
+/// The floor of a durable write on HGS's store: a SQLite file of its own beside HGS's, in the mode HGS sets (a
+/// write-ahead log, synchronous FULL), one small INSERT per operation in its own implicit transaction
 /// from a pooled connection. SQLite takes one writer at a time, so concurrent workers queue on the file's lock.
 /// </summary>
 public sealed class RawSqliteWrite : IAsyncDisposable
@@ -19,7 +19,7 @@ public sealed class RawSqliteWrite : IAsyncDisposable
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
         await using var create = connection.CreateCommand();
-        create.CommandText = "CREATE TABLE IF NOT EXISTS writes (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, data BLOB NOT NULL)";
+        create.CommandText = "PRAGMA journal_mode=WAL; CREATE TABLE IF NOT EXISTS writes (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, data BLOB NOT NULL)";
         await create.ExecuteNonQueryAsync(ct);
         return new RawSqliteWrite(connectionString);
     }
