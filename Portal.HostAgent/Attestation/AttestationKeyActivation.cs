@@ -37,5 +37,11 @@ internal sealed class AttestationKeyActivation(string dataFolder, ILogger logger
         logger.LogInformation("HGS activated this host's attestation key {KeyName}", name);
     }
 
-    public void Forget() => File.Delete(MarkerPath);
+    public void Forget()
+    {
+        if (File.Exists(MarkerPath))
+        {
+            File.Delete(MarkerPath);
+        }
+    }
 }
