@@ -108,6 +108,28 @@ public class FabricFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop the processes it started before saying why.
+            try
+            {
+                await DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // The start's failure is the one to report.
+            }
+
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         Directory.CreateDirectory(Root);
         HgsUrl = await StartHgsAsync(0);
 

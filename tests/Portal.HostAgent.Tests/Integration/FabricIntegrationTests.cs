@@ -35,6 +35,28 @@ public sealed class FabricIntegrationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a test class whose start failed: stop the processes it started before saying why.
+            try
+            {
+                await DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // The start's failure is the one to report.
+            }
+
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         Directory.CreateDirectory(_root);
         _hgs = AgentProcess.Start("Portal.HostGuardian.dll", ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
         {
