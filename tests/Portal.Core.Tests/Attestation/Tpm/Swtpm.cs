@@ -59,7 +59,7 @@ public sealed class Swtpm : IDisposable
             Exec(folder, "swtpm", null, "socket", "--tpm2", "--tpmstate", $"dir={state}",
                 "--server", $"type=tcp,port={port},bindaddr=127.0.0.1", "--ctrl", $"type=tcp,port={port + 1},bindaddr=127.0.0.1",
                 "--flags", "not-need-init,startup-clear", "--daemon", "--pid", $"file={tpm._pidFile}");
-            tpm.WaitUntilListening(port);
+            tpm.EnsureListening(port);
             return tpm;
         }
         catch
@@ -114,30 +114,16 @@ public sealed class Swtpm : IDisposable
         }
     }
 
-    private void WaitUntilListening(int port)
+    // swtpm --daemon returns once its sockets listen and its pid file is written: check, no waiting.
+    private void EnsureListening(int port)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
+        if (!File.Exists(_pidFile))
         {
-            if (File.Exists(_pidFile))
-            {
-                try
-                {
-                    using var client = new TcpClient();
-                    client.Connect(IPAddress.Loopback, port);
-                    return;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline)
-                {
-                }
-            }
-            else if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException("swtpm did not write its pid file.");
-            }
-
-            Thread.Sleep(20);
+            throw new InvalidOperationException("swtpm --daemon returned without writing its pid file.");
         }
+
+        using var client = new TcpClient();
+        client.Connect(IPAddress.Loopback, port);
     }
 
     private static int FreePortPair()
