@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace Portal.Data;
 
@@ -19,6 +20,10 @@ public sealed class DatabaseOptions
 
     [Range(1, 600)]
     public int CommandTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>The settings as configured, for registering services before the container is built.</summary>
+    public static DatabaseOptions From(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
 
     public bool ShouldMigrateOnStart => MigrateOnStart ?? Provider == DatabaseProvider.Sqlite;
 }

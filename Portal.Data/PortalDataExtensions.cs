@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Configuration;
 using Portal.Data.Postgres;
 using Portal.Data.Sqlite;
 
@@ -22,8 +22,7 @@ public static class PortalDataExtensions
                 "Database:ConnectionString is required when Database:Provider is Postgres.")
             .ValidateOnStart();
 
-        var options = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>()
-            ?? new DatabaseOptions();
+        var options = DatabaseOptions.From(builder.Configuration);
         switch (options.Provider)
         {
             case DatabaseProvider.Postgres:
@@ -44,10 +43,15 @@ public static class PortalDataExtensions
         return builder;
     }
 
+    /// <remarks>Every <see cref="IInterceptor"/> registered as a service takes part in every context's saves.</remarks>
     private static void AddPortalContext<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
         where TContext : PortalDbContext
     {
-        services.AddDbContextFactory<TContext>(configure);
+        services.AddDbContextFactory<TContext>((sp, o) =>
+        {
+            configure(o);
+            o.AddInterceptors(sp.GetServices<IInterceptor>());
+        });
         services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp =>
             new PortalDbContextFactory<TContext>(sp.GetRequiredService<IDbContextFactory<TContext>>()));
         services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<TContext>());

@@ -1,4 +1,5 @@
 using Portal.Data;
+using Portal.Data.Cluster;
 using Portal.Web.Components;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.ApiTokens;
@@ -31,6 +32,7 @@ builder.AddPortalOperations();
 
 builder.AddPortalOptions();
 builder.AddPortalData(builder.GetDataFolder());
+builder.AddPortalCluster();
 builder.AddDatabaseStartup();
 builder.AddPortalIdentity();
 builder.AddPortalApi();

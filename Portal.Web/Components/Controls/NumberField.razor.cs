@@ -33,13 +33,6 @@ public partial class NumberField
     [Parameter]
     public int? Max { get; set; }
 
-    /// <summary>
-    /// Sends the value with every keystroke (for validation as you type), not only when the field is left. Without
-    /// Fluent's debounce: a debounced value can arrive after a quick click on Save, which then saves the old one.
-    /// </summary>
-    [Parameter]
-    public bool Immediate { get; set; }
-
     [Parameter]
     public bool Disabled { get; set; }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Web.Features.ApiTokens;
@@ -89,6 +90,8 @@ public static class IdentitySetup
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<DummyPasswordHash>();
         services.AddScoped<ApiTokenService>();
+        services.AddSingleton<ApiTokenCache>();
+        services.AddSingleton<IInterceptor, CredentialChanges>();
         return builder;
     }
 

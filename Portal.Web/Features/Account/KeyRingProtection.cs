@@ -15,7 +15,7 @@ public static class KeyRingProtection
     {
         var services = builder.Services;
         var configured = builder.Configuration.GetSection(KeyRingOptions.SectionName).Get<KeyRingOptions>() ?? new();
-        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new();
+        var database = DatabaseOptions.From(builder.Configuration);
         var location = KeyRingCertificate.Location.Resolve(
             configured, builder.GetDataFolder(), builder.Environment.ContentRootPath,
             embeddedOrDevelopment: database.Provider == DatabaseProvider.Sqlite || builder.Environment.IsDevelopment());

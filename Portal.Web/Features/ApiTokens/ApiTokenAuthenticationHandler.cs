@@ -10,12 +10,16 @@ using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.ApiTokens;
 
-/// <summary>Authenticates <c>Authorization: Bearer tpat_…</c> by the secret's hash; never redirects.</summary>
+/// <summary>
+/// Authenticates <c>Authorization: Bearer tpat_…</c> by the secret's hash, from <see cref="ApiTokenCache"/> when it
+/// knows the token and from the database otherwise; never redirects.
+/// </summary>
 internal sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IDbContextFactory<PortalDbContext> dbFactory,
+    ApiTokenCache cache,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -44,17 +48,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var hash = ApiTokenSecret.Hash(secret);
-        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
-
-        // One round trip for the token, its user and the user's roles: this runs on every API request.
-        var holder = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.SecretHash == hash)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new TokenHolder(
-                t, u.UserName ?? "", u.DisplayName, u.TenantId,
-                db.UserRoles.Where(ur => ur.UserId == u.Id)
-                    .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name ?? "")
-                    .ToList()))
-            .SingleOrDefaultAsync(Context.RequestAborted);
+        var holder = cache.Find(hash) ?? await ReadAsync(hash);
 
         var now = time.GetUtcNow();
         if (holder is null || !holder.Token.IsActive(now))
@@ -63,7 +57,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         // A lockout (too many wrong passwords) stops password sign-in only: anyone can cause one, so it must not cut
-        // off the user's tokens. A deleted user has no row, and the join above finds no holder.
+        // off the user's tokens. A deleted user has no row, and the join in ReadAsync finds no holder.
         var identity = new ClaimsIdentity(SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, holder.Token.UserId.ToString()));
         identity.AddClaim(new Claim(ClaimTypes.Name, holder.UserName));
@@ -87,6 +81,25 @@ internal sealed class ApiTokenAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ApiRequests.WriteProblemAsync(Context, StatusCodes.Status403Forbidden);
 
-    private sealed record TokenHolder(
-        ApiToken Token, string UserName, string DisplayName, Guid? TenantId, List<string> Roles);
+    private async Task<TokenHolder?> ReadAsync(byte[] hash)
+    {
+        var generation = cache.Generation;
+        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
+
+        // One round trip for the token, its user and the user's roles.
+        var holder = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.SecretHash == hash)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new TokenHolder(
+                t, u.UserName ?? "", u.DisplayName, u.TenantId,
+                db.UserRoles.Where(ur => ur.UserId == u.Id)
+                    .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name ?? "")
+                    .ToList()))
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (holder is not null)
+        {
+            cache.Store(hash, holder, generation);
+        }
+
+        return holder;
+    }
 }

@@ -73,7 +73,7 @@ public partial class FabricPage
     // slows a host's heartbeat. Changes arriving during a reload are picked up by it or by the next one.
     private Task OnChange(PortalChange change)
     {
-        if (change.Kind == ChangeKind.Host && Interlocked.Exchange(ref _reloading, 1) == 0)
+        if (change.Kind is (ChangeKind.Host or ChangeKind.Resync) && Interlocked.Exchange(ref _reloading, 1) == 0)
         {
             _ = InvokeAsync(ReloadAsync);
         }

@@ -117,7 +117,7 @@ public sealed class JobPlacement(
         await transaction.CommitAsync(ct);
         if (job.HostId is { } placedOn && job.State == JobState.Placing)
         {
-            wakeups.Wake(placedOn);
+            await wakeups.WakeAsync(placedOn, ct);
         }
 
         await changes.PublishAsync(new PortalChange(ChangeKind.Job, job.Id, job.TenantId), ct);

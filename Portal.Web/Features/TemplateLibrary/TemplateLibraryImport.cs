@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Core.Auditing;
 using Portal.Data;
+using Portal.Data.Cluster;
 
 namespace Portal.Web.Features.TemplateLibrary;
 
@@ -9,19 +10,24 @@ namespace Portal.Web.Features.TemplateLibrary;
 /// The rule for <c>Library:ImportFolder</c>: at start, every template without a library disk whose <c>DiskFileName</c>
 /// is a file in that folder gets it — copied into the library while it is hashed (once), then attached. Templates that
 /// have a disk are left alone; a new disk for them is an upload. Runs in the background so a large copy does not hold
-/// up start; a template that refuses its file (e.g. its catalog signs other bytes) is logged and skipped.
+/// up start; a template that refuses its file (e.g. its catalog signs other bytes) is logged and skipped. Portal
+/// processes sharing a database import one after another, so the second finds the disks attached.
 /// </summary>
 internal sealed class TemplateLibraryImport(
     IOptions<TemplateLibraryOptions> options,
     IServiceScopeFactory scopes,
+    IClusterLocks locks,
     ILogger<TemplateLibraryImport> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public const string LockName = "template-library-import";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.ImportFolder is { } folder
+            ? locks.RunExclusiveAsync(LockName, ct => ImportAsync(folder, ct), stoppingToken)
+            : Task.CompletedTask;
+
+    private async Task ImportAsync(string folder, CancellationToken stoppingToken)
     {
-        if (options.Value.ImportFolder is not { } folder)
-        {
-            return;
-        }
 
         await using var scope = scopes.CreateAsyncScope();
         var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();

@@ -20,6 +20,6 @@ public sealed record ChangeAudience
     public bool Sees(PortalChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return IsProvider || change.TenantId == TenantId;
+        return IsProvider || change.Kind == ChangeKind.Resync || change.TenantId == TenantId;
     }
 }

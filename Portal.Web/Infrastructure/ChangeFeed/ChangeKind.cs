@@ -8,4 +8,7 @@ public enum ChangeKind
     Job,
     ShieldingData,
     Subscription,
+
+    /// <summary>Changes may have been missed (the feed reconnected after a gap): every view reloads.</summary>
+    Resync,
 }

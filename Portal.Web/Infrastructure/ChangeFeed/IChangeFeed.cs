@@ -2,8 +2,7 @@ namespace Portal.Web.Infrastructure.ChangeFeed;
 
 /// <summary>
 /// Tells open views that something they show has changed, keyed by audience so a tenant never hears of another
-/// tenant's things. Kept this small on purpose: the in-process feed serves one portal, and a PostgreSQL
-/// <c>LISTEN/NOTIFY</c> feed will implement the same two methods when several portals share a database.
+/// tenant's things. <see cref="ClusterChangeFeed"/> carries changes between the portal processes sharing a database.
 /// </summary>
 public interface IChangeFeed
 {

@@ -41,9 +41,11 @@ public sealed class InProcessChangeFeed(ILogger<InProcessChangeFeed> logger) : I
         Subscriber[] targets;
         lock (_lock)
         {
-            targets = change.TenantId is { } tenantId && _tenantSubscribers.TryGetValue(tenantId, out var tenants)
-                ? [.. _providerSubscribers, .. tenants]
-                : [.. _providerSubscribers];
+            targets = change.Kind == ChangeKind.Resync
+                ? [.. _providerSubscribers, .. _tenantSubscribers.Values.SelectMany(s => s)]
+                : change.TenantId is { } tenantId && _tenantSubscribers.TryGetValue(tenantId, out var tenants)
+                    ? [.. _providerSubscribers, .. tenants]
+                    : [.. _providerSubscribers];
         }
 
         foreach (var subscriber in targets)

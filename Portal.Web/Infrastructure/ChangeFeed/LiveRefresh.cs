@@ -26,7 +26,7 @@ public sealed class LiveRefresh : IDisposable
 
     /// <param name="feed">The change feed.</param>
     /// <param name="audience">The tenant or the provider.</param>
-    /// <param name="relevant">Which changes touch what the view shows.</param>
+    /// <param name="relevant">Which changes touch what the view shows (a resync always does).</param>
     /// <param name="invokeAsync">The component's <c>InvokeAsync</c>.</param>
     /// <param name="reloadAsync">Reloads the data and calls <c>StateHasChanged</c>; runs on the circuit.</param>
     /// <param name="dispatchExceptionAsync">The component's <c>DispatchExceptionAsync</c>.</param>
@@ -44,7 +44,7 @@ public sealed class LiveRefresh : IDisposable
     // Runs on the publisher's thread: hand the work to the circuit and return at once.
     private Task OnChange(PortalChange change)
     {
-        if (_relevant(change) && Interlocked.Exchange(ref _pending, 1) == 0)
+        if ((change.Kind == ChangeKind.Resync || _relevant(change)) && Interlocked.Exchange(ref _pending, 1) == 0)
         {
             _ = _invokeAsync(ReloadAsync);
         }

@@ -6,5 +6,8 @@ namespace Portal.Web.Infrastructure.ChangeFeed;
 /// </summary>
 public sealed record PortalChange(ChangeKind Kind, Guid Id, Guid? TenantId)
 {
+    /// <summary>To every audience: changes may have been missed, reload whatever is shown.</summary>
+    public static PortalChange Resync { get; } = new(ChangeKind.Resync, Guid.Empty, null);
+
     public static PortalChange Host(Guid hostId) => new(ChangeKind.Host, hostId, null);
 }

@@ -44,7 +44,7 @@ public class FabricFixture : IAsyncLifetime
     public const string AdminEmail = "admin@faults.test";
     public const string TenantEmail = "tenant@faults.test";
     private const string AdminPassword = "Faults-Admin-Passw0rd-1";
-    private const string TenantPassword = "Faults-Tenant-Passw0rd-1";
+    public const string TenantPassword = "Faults-Tenant-Passw0rd-1";
 
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(6);
@@ -133,30 +133,26 @@ public class FabricFixture : IAsyncLifetime
         Directory.CreateDirectory(Root);
         HgsUrl = await StartHgsAsync(0);
 
-        Portal = new PortalServer(new Dictionary<string, string>
-        {
-            ["Database:Provider"] = "Postgres",
-            ["Database:ConnectionString"] = Database.ConnectionString,
-            ["Database:MigrateOnStart"] = "true",
-            ["Portal:Bootstrap:AdminEmail"] = AdminEmail,
-            ["Portal:Bootstrap:AdminPassword"] = AdminPassword,
-            ["Portal:DataFolder"] = Path.Combine(Root, "portal"),
-            ["DataProtection:GenerateCertificate"] = "true",
-            ["Library:Folder"] = Path.Combine(Root, "library"),
-            ["Fabric:HgsUrl"] = HgsUrl.ToString(),
-            ["Fabric:HeartbeatStaleAfter"] = HeartbeatStaleAfter.ToString(),
-            ["Fabric:Jobs:LeaseDuration"] = LeaseDuration.ToString(),
-            ["Fabric:Jobs:SweepInterval"] = "00:00:00.200",
-            ["Fabric:Jobs:RetryBackoff"] = "00:00:00",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }, PortalLogs);
+        Portal = new PortalServer(PortalSettings(), PortalLogs);
         PortalUrl = Portal.Start();
 
         Admin = await SignedInClientAsync(AdminEmail, AdminPassword);
         await SetUpOfferAsync();
         await SetUpTenantAsync();
 
+        await StartMorePortalsAsync();
         await StartHostsAsync();
+    }
+
+    /// <summary>Other portal processes on the same database, started before the hosts.</summary>
+    protected virtual Task StartMorePortalsAsync() => Task.CompletedTask;
+
+    /// <summary>Starts a tracked process of a built project of the solution (an agent, HGS, another portal).</summary>
+    protected AgentProcess StartTracked(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var process = AgentProcess.Start(dll, arguments, environment);
+        Track(process);
+        return process;
     }
 
     /// <summary>Two simulated hosts, host-a and host-b, both healthy for shielded VMs.</summary>
@@ -194,6 +190,25 @@ public class FabricFixture : IAsyncLifetime
             // A leftover temp folder is harmless.
         }
     }
+
+    /// <summary>The settings the portal runs with (a second portal process on the same database takes the same).</summary>
+    protected Dictionary<string, string> PortalSettings() => new()
+    {
+        ["Database:Provider"] = "Postgres",
+        ["Database:ConnectionString"] = Database.ConnectionString,
+        ["Database:MigrateOnStart"] = "true",
+        ["Portal:Bootstrap:AdminEmail"] = AdminEmail,
+        ["Portal:Bootstrap:AdminPassword"] = AdminPassword,
+        ["Portal:DataFolder"] = Path.Combine(Root, "portal"),
+        ["DataProtection:GenerateCertificate"] = "true",
+        ["Library:Folder"] = Path.Combine(Root, "library"),
+        ["Fabric:HgsUrl"] = HgsUrl.ToString(),
+        ["Fabric:HeartbeatStaleAfter"] = HeartbeatStaleAfter.ToString(),
+        ["Fabric:Jobs:LeaseDuration"] = LeaseDuration.ToString(),
+        ["Fabric:Jobs:SweepInterval"] = "00:00:00.200",
+        ["Fabric:Jobs:RetryBackoff"] = "00:00:00",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
 
     /// <summary>Starts HGS on <paramref name="port"/> (0: any) with the fabric's master key and data folder, so a restart is the same HGS.</summary>
     public async Task<Uri> StartHgsAsync(int port)
@@ -261,7 +276,7 @@ public class FabricFixture : IAsyncLifetime
         capacity ??= new HostResources(16, 64, 1000);
         var process = AgentProcess.Start("Portal.HostAgent.dll",
         [
-            $"--HostAgent:PortalUrl={PortalUrl}",
+            $"--HostAgent:PortalUrl={PortalUrlFor(name)}",
             $"--HostAgent:HgsUrl={HgsUrl}",
             $"--HostAgent:HostName={name}",
             $"--HostAgent:DataFolder={folder}",
@@ -284,6 +299,9 @@ public class FabricFixture : IAsyncLifetime
             .Single(h => h.Name == name);
         return new Agent(name, folder, host.Id, process);
     }
+
+    /// <summary>The portal a host's agent talks to.</summary>
+    protected virtual Uri PortalUrlFor(string hostName) => PortalUrl;
 
     public async Task<string> JoinTokenAsync()
     {

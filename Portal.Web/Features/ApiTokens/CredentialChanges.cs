@@ -1,0 +1,146 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Portal.Core.ApiTokens;
+using Portal.Data.Cluster;
+using Portal.Data.Identity;
+
+namespace Portal.Web.Features.ApiTokens;
+
+/// <summary>
+/// Watches every save for changes to what an API token's principal is built from — the token (revoked), its user
+/// (renamed, moved, deleted) or the user's roles — and, once the change is committed, tells every portal process to
+/// forget that user's cached tokens (<see cref="ApiTokenCache"/>). This process forgets them before the save as well.
+/// </summary>
+internal sealed class CredentialChanges(ApiTokenCache cache, IClusterBus bus, ILogger<CredentialChanges> logger)
+    : SaveChangesInterceptor, IDbTransactionInterceptor
+{
+    // Users changed inside a transaction the caller opened: announced when it commits, dropped if it rolls back.
+    private readonly ConditionalWeakTable<DbContext, HashSet<Guid>> _uncommitted = [];
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context)
+        {
+            var users = ChangedUsers(context);
+            foreach (var userId in users)
+            {
+                cache.Forget(userId);
+            }
+
+            if (users.Count > 0)
+            {
+                _uncommitted.GetOrCreateValue(context).UnionWith(users);
+            }
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(
+        SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null)
+        {
+            await AnnounceAsync(context);
+        }
+
+        return result;
+    }
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null)
+        {
+            _uncommitted.Remove(context);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task TransactionCommittedAsync(
+        DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context)
+        {
+            await AnnounceAsync(context);
+        }
+    }
+
+    public Task TransactionRolledBackAsync(
+        DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context)
+        {
+            _uncommitted.Remove(context);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
+        TransactionCommittedAsync(transaction, eventData).GetAwaiter().GetResult();
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
+        TransactionRolledBackAsync(transaction, eventData).GetAwaiter().GetResult();
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
+        SavingChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result) =>
+        SavedChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
+
+    private static HashSet<Guid> ChangedUsers(DbContext context)
+    {
+        var users = new HashSet<Guid>();
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Modified or EntityState.Deleted or EntityState.Added))
+            {
+                continue;
+            }
+
+            switch (entry.Entity)
+            {
+                // A new token changes nobody's cached principal; a changed or deleted one does.
+                case ApiToken token when entry.State != EntityState.Added:
+                    users.Add(token.UserId);
+                    break;
+                case PortalUser user when entry.State != EntityState.Added:
+                    users.Add(user.Id);
+                    break;
+                case IdentityUserRole<Guid> role:
+                    users.Add(role.UserId);
+                    break;
+            }
+        }
+
+        return users;
+    }
+
+    private async Task AnnounceAsync(DbContext context)
+    {
+        if (!_uncommitted.TryGetValue(context, out var users))
+        {
+            return;
+        }
+
+        _uncommitted.Remove(context);
+        foreach (var userId in users)
+        {
+            try
+            {
+                // Not the caller's token: the change is committed, and the other processes must hear of it.
+                await bus.PublishAsync(ApiTokenCache.Topic, userId.ToString("N"), CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // Those processes drop their cache when their bus reconnects, or the entry ages out (ApiTokenCache.MaxAge).
+                logger.LogError(e, "Could not tell the other portal processes that user {UserId}'s credentials changed", userId);
+            }
+        }
+    }
+}

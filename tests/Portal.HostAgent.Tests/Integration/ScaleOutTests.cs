@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Portal.Core.Jobs;
+using Portal.Data.Cluster;
+using Portal.Testing;
+using Portal.Web.Features.ApiTokens;
+using Portal.Web.Infrastructure.ChangeFeed;
+
+namespace Portal.HostAgent.Tests.Integration;
+
+/// <summary>
+/// Two portal processes on one database behave as one portal: agents talk to either, every job is claimed once, a
+/// tenant's live view on one hears steps reported through the other, credentials work (and stop working) on both,
+/// and the fabric controller runs in exactly one of them.
+/// </summary>
+public sealed partial class ScaleOutTests(ScaleOutFixture fabric) : IClassFixture<ScaleOutFixture>
+{
+    // The portal's FabricController.LockName (the class is internal to the portal).
+    private const string FabricControllerLock = "fabric-controller";
+
+    [Fact]
+    public async Task JobsRunByTheHostOnPortalB_AreClaimedOnce_AndPortalAsLiveViewHearsEveryStep()
+    {
+        var tenantId = await fabric.WithDbAsync(db => db.Subscriptions.Where(s => s.Id == fabric.SubscriptionId).Select(s => s.TenantId).SingleAsync());
+        var heard = new ConcurrentQueue<PortalChange>();
+        var feed = fabric.Portal.Services.GetRequiredService<IChangeFeed>();
+        using var live = feed.Subscribe(ChangeAudience.Tenant(tenantId), change =>
+        {
+            heard.Enqueue(change);
+            return Task.CompletedTask;
+        });
+
+        // host-a is full, so every VM goes to host-b, whose agent reports through portal B only.
+        var jobs = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            jobs.Add((await fabric.CreateVmAsync($"scale-{i}-{Guid.NewGuid():N}"[..20], shielded: false)).JobId);
+        }
+
+        foreach (var jobId in jobs)
+        {
+            var job = await fabric.SucceededAsync(jobId);
+            Assert.Equal(1, job.Attempt);
+        }
+
+        var hosts = await fabric.WithDbAsync(db => db.Jobs.Where(j => jobs.Contains(j.Id)).Select(j => j.HostId).Distinct().ToListAsync());
+        Assert.Equal([fabric.HostB.HostId], hosts.Cast<Guid>());
+
+        // host-b's agent reported every step to portal B: portal A's tenant feed heard them through the database.
+        foreach (var jobId in jobs)
+        {
+            await Eventually.Async(() => Task.FromResult(heard.Count(c => c.Kind == ChangeKind.Job && c.Id == jobId) >= 3),
+                FabricFixture.Deadline, $"portal A's tenant feed to hear job {jobId}'s steps");
+        }
+
+        // Each claim takes the next fencing number: one claim each, through whichever portal.
+        var fencing = await fabric.WithDbAsync(db => db.Jobs.Where(j => jobs.Contains(j.Id)).Select(j => j.FencingToken).ToListAsync());
+        Assert.All(fencing, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task TokenRevokedThroughPortalA_IsRefusedByPortalB_AtOnce()
+    {
+        using var created = await fabric.Tenant.PostAsJsonAsync("/api/v1/tokens", new CreateApiTokenRequest("scale-out", 1));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var issued = (await created.Content.ReadFromJsonAsync<IssuedApiToken>(FabricFixture.Json))!;
+        using var b = new HttpClient { BaseAddress = fabric.PortalBUrl };
+        b.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", issued.Secret);
+
+        // Twice: the second answer comes from portal B's cache of authenticated tokens.
+        Assert.Equal(HttpStatusCode.OK, (await b.GetAsync("/api/v1/tokens")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await b.GetAsync("/api/v1/tokens")).StatusCode);
+
+        using var revoked = await fabric.Tenant.DeleteAsync($"/api/v1/tokens/{issued.Token.Id}");
+        Assert.True(revoked.IsSuccessStatusCode, await revoked.Content.ReadAsStringAsync());
+
+        using var after = await b.GetAsync("/api/v1/tokens");
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignInCookieFromPortalA_WorksOnPortalB()
+    {
+        var cookies = new CookieContainer();
+        using var a = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = fabric.PortalUrl };
+        var page = await a.GetStringAsync("/account/sign-in");
+        var token = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value);
+        using var signIn = await a.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = FabricFixture.TenantEmail,
+            ["Input.Password"] = FabricFixture.TenantPassword,
+            ["__RequestVerificationToken"] = token,
+            ["_handler"] = "sign-in",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+
+        using var b = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = fabric.PortalBUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/subscriptions");
+        request.Headers.Add("Cookie", cookies.GetCookieHeader(fabric.PortalUrl));
+        using var response = await b.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        using var anonymous = await b.GetAsync("/api/v1/subscriptions");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [Fact]
+    public async Task FabricController_RunsInExactlyOnePortal_AndTheOtherTakesOverWhenItsLockIsLost()
+    {
+        var key = PostgresClusterLocks.KeyOf(FabricControllerLock);
+        Assert.Equal(1, await HoldersAsync(key));
+
+        // Portal A started first and leads; cut its lock's session, as a lost connection would.
+        var locks = fabric.Portal.Services.GetRequiredService<IClusterLocks>();
+        Assert.True(locks.IsLeader(FabricControllerLock));
+        await using (var admin = new NpgsqlConnection(fabric.Database.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var cut = new NpgsqlCommand(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted " +
+                "AND ((classid::bigint << 32) | objid::bigint) = $1", admin);
+            cut.Parameters.Add(new NpgsqlParameter { Value = key });
+            await cut.ExecuteNonQueryAsync();
+        }
+
+        await Eventually.Async(async () => await HoldersAsync(key) == 1, FabricFixture.Deadline, "a portal to lead the fabric controller again");
+
+        // Whoever leads now, jobs are still placed and run.
+        var (_, jobId) = await fabric.CreateVmAsync($"after-{Guid.NewGuid():N}"[..20], shielded: false);
+        Assert.Equal(JobState.Succeeded, (await fabric.SucceededAsync(jobId)).State);
+    }
+
+    private async Task<long> HoldersAsync(long key)
+    {
+        await using var connection = new NpgsqlConnection(fabric.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1", connection);
+        count.Parameters.Add(new NpgsqlParameter { Value = key });
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
