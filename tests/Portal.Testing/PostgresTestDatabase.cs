@@ -10,10 +10,13 @@ namespace Portal.Testing;
 /// </summary>
 public sealed class PostgresTestDatabase : IAsyncDisposable
 {
-    private PostgresTestDatabase(string name)
+    private readonly string _server;
+
+    private PostgresTestDatabase(string name, string server)
     {
         Name = name;
-        ConnectionString = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
+        _server = server;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
     }
 
     public static string ServerConnectionString =>
@@ -25,7 +28,8 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
     public string ConnectionString { get; }
 
     /// <summary>Names a database that does not exist yet; migrations (or the app at start) create it.</summary>
-    public static PostgresTestDatabase New(string purpose) => new($"portal_{purpose}_{Guid.NewGuid():N}");
+    public static PostgresTestDatabase New(string purpose, string? server = null) =>
+        new($"portal_{purpose}_{Guid.NewGuid():N}", server ?? ServerConnectionString);
 
     public PostgresPortalDbContext CreateContext() =>
         new(new DbContextOptionsBuilder<PostgresPortalDbContext>().UseNpgsql(ConnectionString).Options);
@@ -39,7 +43,7 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        var admin = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = "postgres", Pooling = false };
+        var admin = new NpgsqlConnectionStringBuilder(_server) { Database = "postgres", Pooling = false };
         await using var connection = new NpgsqlConnection(admin.ConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);

@@ -63,7 +63,15 @@ public class FabricFixture : IAsyncLifetime
     /// <summary>Random; the tenant's administrator password and answer file contain it, and nothing the provider holds may.</summary>
     public string Marker { get; } = $"Mk{Convert.ToHexString(RandomNumberGenerator.GetBytes(12))}";
 
-    public PostgresTestDatabase Database { get; } = PostgresTestDatabase.New("fabric_faults");
+    public FabricFixture()
+        : this(null)
+    {
+    }
+
+    /// <param name="databaseServer">The PostgreSQL server of the fabric's database; null for the tests' shared one.</param>
+    protected FabricFixture(string? databaseServer) => Database = PostgresTestDatabase.New("fabric_faults", databaseServer);
+
+    public PostgresTestDatabase Database { get; }
 
     public CapturedLogs PortalLogs { get; } = new();
 
