@@ -54,6 +54,10 @@ public sealed record Access(string Name, Outcome Anonymous, Outcome TenantA, Out
     public static readonly Access Host = new("host agent",
         Outcome.Unauthorized, Outcome.Unauthorized, Outcome.Unauthorized, Outcome.Unauthorized, Outcome.Allowed);
 
+    /// <summary>HGS's admin API: only HGS's own admin key opens it, never a portal credential.</summary>
+    public static readonly Access HgsAdminKey = new("HGS admin key",
+        Outcome.Unauthorized, Outcome.Unauthorized, Outcome.Unauthorized, Outcome.Unauthorized, Outcome.Unauthorized);
+
     public Outcome For(Caller caller) => caller switch
     {
         Caller.Anonymous => Anonymous,

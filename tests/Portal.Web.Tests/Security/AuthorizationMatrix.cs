@@ -137,4 +137,42 @@ public static class AuthorizationMatrix
         ["GET /api/fabric/v1/consoles/{sessionId}"] = Access.Host,
         ["GET /api/fabric/v1/template-disks/{sha384}"] = Access.Host,
     };
+
+    /// <summary>
+    /// What the portal maps besides when HGS runs in its process (the embedded default). HGS is its own trust domain:
+    /// attestation and its public keys are anonymous, key release is authorised by the health certificate in the body, and
+    /// its admin API by HGS's admin key alone, which no portal identity holds.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, Access> ExpectedWithInProcessHgs = new Dictionary<string, Access>
+    {
+        ["GET /hgs/openapi/{documentName:regex(^hgs$)}.json"] = Access.Public,
+        ["GET /hgs/v1/guardian"] = Access.Public,
+        ["GET /hgs/v1/attestation-signer"] = Access.Public,
+        ["POST /hgs/v1/attest/challenge"] = Access.Public,
+        ["POST /hgs/v1/attest"] = Access.Public,
+        ["POST /hgs/v1/attest/activation"] = Access.Public,
+        // Anonymous too, but no activation was begun: the answer is the handler's 404, the same for everyone.
+        ["POST /hgs/v1/attest/activation/{id}"] = new("public, activation unknown",
+            Outcome.NotFound, Outcome.NotFound, Outcome.NotFound, Outcome.NotFound, Outcome.NotFound),
+        ["POST /hgs/v1/keys/release"] = Access.Public,
+
+        ["GET /hgs/v1/admin/hosts"] = Access.HgsAdminKey,
+        ["POST /hgs/v1/admin/hosts"] = Access.HgsAdminKey,
+        ["GET /hgs/v1/admin/hosts/{id:guid}"] = Access.HgsAdminKey,
+        ["DELETE /hgs/v1/admin/hosts/{id:guid}"] = Access.HgsAdminKey,
+        ["GET /hgs/v1/admin/hosts/{id:guid}/baseline-capture"] = Access.HgsAdminKey,
+        ["GET /hgs/v1/admin/baselines"] = Access.HgsAdminKey,
+        ["POST /hgs/v1/admin/baselines"] = Access.HgsAdminKey,
+        ["POST /hgs/v1/admin/baselines/captured"] = Access.HgsAdminKey,
+        ["DELETE /hgs/v1/admin/baselines/{id:guid}"] = Access.HgsAdminKey,
+        ["GET /hgs/v1/admin/ci-policies"] = Access.HgsAdminKey,
+        ["POST /hgs/v1/admin/ci-policies"] = Access.HgsAdminKey,
+        ["DELETE /hgs/v1/admin/ci-policies/{id:guid}"] = Access.HgsAdminKey,
+        ["GET /hgs/v1/admin/host-groups"] = Access.HgsAdminKey,
+        ["POST /hgs/v1/admin/host-groups"] = Access.HgsAdminKey,
+        ["DELETE /hgs/v1/admin/host-groups/{name}"] = Access.HgsAdminKey,
+        ["GET /hgs/v1/admin/attestations"] = Access.HgsAdminKey,
+        ["POST /hgs/v1/admin/certificates/{serial:guid}/revoke"] = Access.HgsAdminKey,
+        ["GET /hgs/v1/admin/audit"] = Access.HgsAdminKey,
+    };
 }

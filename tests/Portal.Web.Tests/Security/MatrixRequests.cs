@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
@@ -25,7 +24,7 @@ public static partial class MatrixRequests
     public static async Task<HttpRequestMessage> CreateAsync(MappedEndpoint endpoint, AuthorizationMatrixApp app)
     {
         var method = endpoint.Method == MappedEndpoint.AnyMethod ? HttpMethod.Get : new HttpMethod(endpoint.Method);
-        var request = new HttpRequestMessage(method, Url(endpoint.Pattern, app));
+        var request = new HttpRequestMessage(method, Url(endpoint.Pattern, app.RouteValue));
         if (endpoint.Key == "POST /api/fabric/v1/join")
         {
             // Each probe joins with a token of its own: a join token works once.
@@ -44,8 +43,9 @@ public static partial class MatrixRequests
         return request;
     }
 
-    public static string Url(string pattern, AuthorizationMatrixApp app) =>
-        Parameter().Replace(pattern, m => Uri.EscapeDataString(app.RouteValue(pattern[..(m.Index + m.Length)])));
+    /// <summary>The pattern with each parameter filled by its value, looked up by the pattern through that parameter.</summary>
+    public static string Url(string pattern, Func<string, string> routeValue) =>
+        Parameter().Replace(pattern, m => Uri.EscapeDataString(routeValue(pattern[..(m.Index + m.Length)])));
 
     private static HttpContent Body(MappedEndpoint endpoint, AuthorizationMatrixApp app)
     {
@@ -73,7 +73,8 @@ public static partial class MatrixRequests
 
     private static JsonContent Json<T>(T value) => JsonContent.Create(value, options: OffersJson.Options);
 
-    private static HttpContent Empty(string? contentType) => contentType switch
+    /// <summary>An empty body of the type the endpoint accepts, so content negotiation does not answer first.</summary>
+    public static HttpContent Empty(string? contentType) => contentType switch
     {
         "multipart/form-data" => new MultipartFormDataContent { { new StringContent("matrix"), "friendlyName" } },
         null or "application/json" => new StringContent("{}", MediaTypeHeaderValue.Parse("application/json")),
@@ -82,8 +83,4 @@ public static partial class MatrixRequests
 
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex Parameter();
-
-    /// <summary>For messages: the status and the start of the body.</summary>
-    public static string Describe(int status, string body) =>
-        string.Create(CultureInfo.InvariantCulture, $"{status} {(body.Length > 200 ? body[..200] + "…" : body)}");
 }
