@@ -1,3 +1,4 @@
+using Portal.Web.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Portal.Web.Tests.Security;
@@ -23,5 +24,18 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app, ITestOu
             endpoints, AuthorizationMatrix.Expected, e => MatrixRequests.CreateAsync(e, app), app.Client, output);
 
         MatrixProbe.AssertNone(failures);
+    }
+
+    /// <summary>A conditional change compares versions first: another tenant's resource must not answer 412 instead of 404.</summary>
+    [Fact]
+    public async Task TenantB_ConditionalChangeOfTenantAsSubscription_Answers404NotPreconditionFailed()
+    {
+        var endpoint = new MappedEndpoint("POST", "/api/v1/subscriptions/{id}/addons", "application/json");
+        using var request = await MatrixRequests.CreateAsync(endpoint, app);
+        request.Headers.TryAddWithoutValidation("If-Match", "\"999\"");
+
+        using var response = await app.Client(Caller.TenantB).SendAsync(request);
+
+        await response.AssertProblemAsync(System.Net.HttpStatusCode.NotFound);
     }
 }
