@@ -28,7 +28,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app, ITestOu
 
     /// <summary>A conditional change compares versions first: another tenant's resource must not answer 412 instead of 404.</summary>
     [Fact]
-    public async Task TenantB_ConditionalChangeOfTenantAsSubscription_Answers404NotPreconditionFailed()
+    public async Task ConditionalChange_OfAnotherTenantsSubscription_Answers404NotPreconditionFailed()
     {
         var endpoint = new MappedEndpoint("POST", "/api/v1/subscriptions/{id}/addons", "application/json");
         using var request = await MatrixRequests.CreateAsync(endpoint, app);
