@@ -52,6 +52,5 @@ public static class HostileFields
     public static readonly string Tpm = XssPayloads.Fitting("tpm", GuardedHost.TpmMaxLength);
     public static readonly string AttestationReason = XssPayloads.Fitting("reason", GuardedHost.ReasonMaxLength);
     public static readonly string StepMessage = XssPayloads.Fitting("step", JobStep.MessageMaxLength);
-    public static readonly string ErrorCode = XssPayloads.Fitting("code", JobError.CodeMaxLength);
     public static readonly string ErrorMessage = XssPayloads.Fitting("error", JobStep.MessageMaxLength);
 }

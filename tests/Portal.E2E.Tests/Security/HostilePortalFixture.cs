@@ -87,12 +87,12 @@ public sealed class HostilePortalFixture : PortalFixtureBase
         for (var i = 0; i < 2; i++)
         {
             var job = await host.ClaimAsync();
-            var first = job.Steps[0];
-            await host.ReportStepAsync(job, first, JobStepState.Running, HostileFields.StepMessage);
             if (job.Vm.Id == failedVm)
             {
-                await host.ReportStepAsync(job, first, JobStepState.Failed, HostileFields.StepMessage);
-                await host.CompleteAsync(job, new JobError(first, HostileFields.ErrorCode, HostileFields.ErrorMessage));
+                // The first step's note shows beside the failed second step's error.
+                await host.ReportStepAsync(job, job.Steps[0], JobStepState.Succeeded, HostileFields.StepMessage);
+                await host.ReportStepAsync(job, job.Steps[1], JobStepState.Running, HostileFields.StepMessage);
+                await host.CompleteAsync(job, new JobError(job.Steps[1], "HostileHost", HostileFields.ErrorMessage));
             }
             else
             {

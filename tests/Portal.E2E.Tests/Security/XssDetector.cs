@@ -25,7 +25,8 @@ public sealed class XssDetector
                   found.add(el.outerHTML.slice(0, 200));
                 }
               }
-              if ((el.localName === 'img' && el.getAttribute('src') === 'x')
+              if (el.hasAttribute('data-xss')
+                  || (el.localName === 'img' && el.getAttribute('src') === 'x')
                   || (el.localName === 'script' && el.textContent.includes('__xss'))) {
                 found.add(el.outerHTML.slice(0, 200));
               }

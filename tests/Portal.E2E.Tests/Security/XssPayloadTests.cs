@@ -15,7 +15,7 @@ namespace Portal.E2E.Tests.Security;
 /// <item>Provider: plan name, description and invitation code, add-on name and description, template name, description
 /// and OS version, size name and description, catalog (VSC) name, the fabric guardian's name.</item>
 /// <item>Host agents: agent version, hypervisor, acceleration, TPM, attestation reason, job step messages, job error
-/// code and message.</item>
+/// messages.</item>
 /// <item>Refused by their alphabet (checked below): a host's name, a template's disk file name, a sign-up email.</item>
 /// </list>
 /// The pages run with their Content-Security-Policy bypassed: the policy would stop an injected handler and hide an
@@ -46,6 +46,7 @@ public sealed class XssPayloadTests(HostilePortalFixture portal) : BrowserTest(p
         Assert.Contains("script ran: __xss('control.script')", findings);
         Assert.Contains(findings, f => f.StartsWith("element from payload markup: <img src=\"x\"", StringComparison.Ordinal));
         Assert.Contains(findings, f => f.StartsWith("element from payload markup: <script>", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.StartsWith("element from payload markup: <b data-xss=", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -60,8 +61,8 @@ public sealed class XssPayloadTests(HostilePortalFixture portal) : BrowserTest(p
         await VisitAsync(detector, "/", HostileFields.UserDisplayName, HostileFields.Organization, HostileFields.SubscriptionName, HostileFields.PlanName);
         await VisitAsync(detector, "/vms", HostileFields.FailedVmName, HostileFields.RunningVmName, HostileFields.TemplateName, HostileFields.SizeName);
         await VisitAsync(detector, $"/vms/{data.FailedVmId}", HostileFields.FailedVmName, HostileFields.TemplateName, HostileFields.SizeName,
-            HostileFields.ErrorMessage);
-        await VisitAsync(detector, $"/vms/{data.RunningVmId}", HostileFields.RunningVmName, HostileFields.StepMessage);
+            HostileFields.StepMessage, HostileFields.ErrorMessage);
+        await VisitAsync(detector, $"/vms/{data.RunningVmId}", HostileFields.RunningVmName);
         await ConfirmationAsync(detector, Page.Locator("#vm-delete"), HostileFields.RunningVmName, "Cancel");
         await VisitAsync(detector, "/vms/new", HostileFields.SubscriptionName, HostileFields.TemplateName, HostileFields.SizeName);
         await VisitAsync(detector, "/subscriptions", HostileFields.SubscriptionName, HostileFields.PlanName, HostileFields.PlanDescription,
@@ -102,7 +103,7 @@ public sealed class XssPayloadTests(HostilePortalFixture portal) : BrowserTest(p
         await VisitAsync(detector, "/admin/fabric", HostileFields.AgentVersion, HostileFields.Hypervisor, HostileFields.Acceleration,
             HostileFields.Tpm, HostileFields.AttestationReason);
         await VisitAsync(detector, "/admin/vms", HostileFields.FailedVmName, HostileFields.RunningVmName, HostileFields.Organization);
-        await VisitAsync(detector, "/admin/jobs", HostileFields.FailedVmName, HostileFields.Organization);
+        await VisitAsync(detector, "/admin/jobs", HostileFields.FailedVmName, HostileFields.Organization, HostileFields.ErrorMessage);
         await ConfirmationAsync(detector, Row(HostileFields.FailedVmName).Locator("fluent-button", new() { HasText = "Restart" }),
             HostileFields.FailedVmName, "Cancel");
         await VisitAsync(detector, "/admin/audit", HostileFields.FailedVmName, HostileFields.PlanName);

@@ -6,6 +6,9 @@ namespace Portal.E2E.Tests.Security;
 /// </summary>
 public static class XssPayloads
 {
+    /// <summary>Tags a "formatting only" sanitizer lets through: text must not become markup at all.</summary>
+    public static string Markup(string id) => $"<b data-xss=\"{id}\">markup</b>";
+
     public static string Script(string id) => $"<script>window.__xss('{id}.script')</script>";
 
     public static string Img(string id) => $"<img src=x onerror=window.__xss('{id}.img')>";
@@ -40,5 +43,5 @@ public static class XssPayloads
         return text.Length > 0 ? text : throw new ArgumentException($"No payload for '{id}' fits in {maxLength} characters.", nameof(maxLength));
     }
 
-    public static IEnumerable<string> All(string id) => [Img(id), Script(id), Svg(id), JavascriptUrl(id), Template(id), Short(id)];
+    public static IEnumerable<string> All(string id) => [Markup(id), Img(id), Script(id), Svg(id), JavascriptUrl(id), Template(id), Short(id)];
 }
