@@ -36,12 +36,16 @@ public static class HostileFields
     public static readonly string PlanDescription = XssPayloads.Fitting("plan-desc", Plan.DescriptionMaxLength);
     public static readonly string InvitationCode = XssPayloads.Fitting("invite", Plan.InvitationCodeMaxLength);
     public static readonly string AddOnName = XssPayloads.Fitting("addon", AddOn.NameMaxLength);
-    public static readonly string AddOnDescription = XssPayloads.Fitting("addon-desc", AddOn.DescriptionMaxLength);
     public static readonly string TemplateName = XssPayloads.Fitting("template", VmTemplate.NameMaxLength);
     public static readonly string TemplateDescription = XssPayloads.Fitting("template-desc", VmTemplate.DescriptionMaxLength);
     public static readonly string TemplateOsVersion = XssPayloads.Fitting("os", VmTemplate.OsVersionMaxLength);
     public static readonly string SizeName = XssPayloads.Fitting("size", HardwareProfile.NameMaxLength);
+
+    // No page shows these two today (the API does); they carry payloads for the page that will.
     public static readonly string SizeDescription = XssPayloads.Fitting("size-desc", HardwareProfile.DescriptionMaxLength);
+    public static readonly string AddOnDescription = XssPayloads.Fitting("addon-desc", AddOn.DescriptionMaxLength);
+
+    // Read from the files the provider made with the command-line tool.
     public static readonly string CatalogName = XssPayloads.Fitting("vsc", VolumeSignatureCatalog.NameMaxLength);
     public static readonly string FabricGuardianName = XssPayloads.Fitting("fabric-guardian", GuardianPublicKeys.NameMaxLength);
 

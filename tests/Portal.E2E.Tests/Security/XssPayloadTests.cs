@@ -64,7 +64,8 @@ public sealed class XssPayloadTests(HostilePortalFixture portal) : BrowserTest(p
             HostileFields.StepMessage, HostileFields.ErrorMessage);
         await VisitAsync(detector, $"/vms/{data.RunningVmId}", HostileFields.RunningVmName);
         await ConfirmationAsync(detector, Page.Locator("#vm-delete"), HostileFields.RunningVmName, "Cancel");
-        await VisitAsync(detector, "/vms/new", HostileFields.SubscriptionName, HostileFields.TemplateName, HostileFields.SizeName);
+        await VisitAsync(detector, "/vms/new", HostileFields.SubscriptionName, HostileFields.TemplateName, HostileFields.TemplateDescription,
+            HostileFields.TemplateOsVersion, HostileFields.SizeName);
         await VisitAsync(detector, "/subscriptions", HostileFields.SubscriptionName, HostileFields.PlanName, HostileFields.PlanDescription,
             HostileFields.AddOnName);
         await VisitAsync(detector, "/shielding-data", HostileFields.ShieldingDataName, HostileFields.ShieldingDataDescription,
@@ -93,10 +94,15 @@ public sealed class XssPayloadTests(HostilePortalFixture portal) : BrowserTest(p
         await ConfirmationAsync(detector, Row(HostileFields.AddOnName).Locator("fluent-button", new() { HasText = "Delete" }),
             HostileFields.AddOnName, "Cancel");
         await VisitAsync(detector, $"/admin/plans/{data.PlanId}", HostileFields.PlanName, HostileFields.TemplateName, HostileFields.SizeName);
+        await Assertions.Expect(Page.Locator("#plan-name input")).ToHaveValueAsync(HostileFields.PlanName);
+        await Assertions.Expect(Page.Locator("#plan-description textarea")).ToHaveValueAsync(HostileFields.PlanDescription);
+        await Assertions.Expect(Page.Locator("#invitation-code input")).ToHaveValueAsync(HostileFields.InvitationCode);
+        await detector.AssertCleanAsync("/admin/plans/{id} (form)");
         await VisitAsync(detector, "/admin/subscriptions", HostileFields.SubscriptionName, HostileFields.Organization, HostileFields.PlanName);
         await ConfirmationAsync(detector, Row(HostileFields.SubscriptionName).Locator("fluent-button", new() { HasText = "Suspend" }),
             HostileFields.SubscriptionName, "Keep it");
-        await VisitAsync(detector, "/admin/gallery", HostileFields.TemplateName, HostileFields.SizeName, HostileFields.CatalogName);
+        await VisitAsync(detector, "/admin/gallery", HostileFields.TemplateName, HostileFields.TemplateOsVersion, HostileFields.SizeName,
+            HostileFields.CatalogName);
         await ConfirmationAsync(detector, Row(HostileFields.TemplateName).Locator("fluent-button", new() { HasText = "Delete" }),
             HostileFields.TemplateName, "Cancel");
         await VisitAsync(detector, $"/admin/gallery/{data.TemplateId}/catalog", HostileFields.TemplateName, HostileFields.CatalogName);
