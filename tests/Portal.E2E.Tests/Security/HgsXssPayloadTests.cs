@@ -25,6 +25,7 @@ public sealed class HgsXssPayloadTests(StandaloneHgsFixture hgs) : IClassFixture
 
     public async Task InitializeAsync()
     {
+        Assertions.SetDefaultExpectTimeout(15_000);
         _context = await hgs.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = hgs.BaseAddress.ToString(), BypassCSP = true });
         _page = await _context.NewPageAsync();
     }
