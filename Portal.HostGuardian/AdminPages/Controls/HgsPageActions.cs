@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Common;
 
@@ -35,8 +36,9 @@ public sealed class HgsPageActions(IDialogService dialogs, IServiceScopeFactory 
         ArgumentNullException.ThrowIfNull(action);
         if (confirm is not null)
         {
+            // Fluent renders the message as HTML (refusing, by ending the circuit, all but a few tags): names go in as text.
             var answer = await dialogs.ShowConfirmationAsync(
-                message: confirm.Message, title: confirm.Title, primaryButton: confirm.Button, secondaryButton: "Cancel");
+                message: WebUtility.HtmlEncode(confirm.Message), title: confirm.Title, primaryButton: confirm.Button, secondaryButton: "Cancel");
             if (answer.Cancelled)
             {
                 return false;

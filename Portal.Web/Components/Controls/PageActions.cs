@@ -30,8 +30,7 @@ public sealed class PageActions(IDialogService dialogs)
         ArgumentNullException.ThrowIfNull(action);
         if (confirm is not null)
         {
-            var answer = await dialogs.ShowConfirmationAsync(
-                message: confirm.Message, title: confirm.Title, primaryButton: confirm.Button, secondaryButton: "Cancel");
+            var answer = await dialogs.ConfirmAsync(confirm.Title, confirm.Message, confirm.Button);
             if (answer.Cancelled)
             {
                 return false;

@@ -1,6 +1,7 @@
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
+using Portal.Web.Components.Controls;
 using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.ApiTokens;
@@ -47,11 +48,7 @@ public partial class ApiTokensPage
 
     private async Task RevokeAsync(ApiTokenDto token)
     {
-        var answer = await Dialogs.ShowConfirmationAsync(
-            message: $"Scripts using '{token.Name}' will stop working at once.",
-            title: "Revoke this token?",
-            primaryButton: "Revoke",
-            secondaryButton: "Cancel");
+        var answer = await Dialogs.ConfirmAsync("Revoke this token?", $"Scripts using '{token.Name}' will stop working at once.", "Revoke");
         if (answer.Cancelled)
         {
             return;

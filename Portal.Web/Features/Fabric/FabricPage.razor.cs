@@ -3,6 +3,7 @@ using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Core.Fabric;
+using Portal.Web.Components.Controls;
 using Portal.Web.Infrastructure;
 using Portal.Web.Infrastructure.ChangeFeed;
 
@@ -124,7 +125,7 @@ public partial class FabricPage
                 $"'{host.Name}' is removed for good: its credential stops working at once and its agent stops. "
                 + "To bring it back, join it again with a new token.", "Remove"),
         };
-        var answer = await Dialogs.ShowConfirmationAsync(message: message, title: title, primaryButton: button, secondaryButton: "Cancel");
+        var answer = await Dialogs.ConfirmAsync(title, message, button);
         if (answer.Cancelled)
         {
             return;

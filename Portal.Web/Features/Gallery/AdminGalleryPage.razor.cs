@@ -3,6 +3,7 @@ using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Core.Gallery;
+using Portal.Web.Components.Controls;
 using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Gallery;
@@ -99,7 +100,7 @@ public partial class AdminGalleryPage
     }
 
     private async Task<bool> ConfirmAsync(string message) =>
-        !(await Dialogs.ShowConfirmationAsync(message: message, title: "Delete?", primaryButton: "Delete", secondaryButton: "Cancel")).Cancelled;
+        !(await Dialogs.ConfirmAsync("Delete?", message, "Delete")).Cancelled;
 
     private async Task RunAsync(Func<Task<string>> action)
     {

@@ -4,6 +4,7 @@ using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Core.Plans;
 using Portal.Core.Quotas;
+using Portal.Web.Components.Controls;
 using Portal.Web.Features.AddOns;
 using Portal.Web.Infrastructure;
 
@@ -77,9 +78,7 @@ public partial class AdminPlansPage
     {
         if (action == AddOnAction.Delete)
         {
-            var answer = await Dialogs.ShowConfirmationAsync(
-                message: $"Add-on '{addOn.Name}' will be removed for good.", title: "Delete this add-on?",
-                primaryButton: "Delete", secondaryButton: "Cancel");
+            var answer = await Dialogs.ConfirmAsync("Delete this add-on?", $"Add-on '{addOn.Name}' will be removed for good.", "Delete");
             if (answer.Cancelled)
             {
                 return;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
+using Portal.Web.Components.Controls;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Infrastructure;
 
@@ -104,7 +105,7 @@ public partial class PlanEditorPage
                     "Existing subscriptions keep running, but nobody can subscribe any more.", "Decommission"),
                 _ => ("Delete this plan?", $"Plan '{plan.Name}' will be removed for good.", "Delete"),
             };
-            var answer = await Dialogs.ShowConfirmationAsync(message: message, title: title, primaryButton: button, secondaryButton: "Cancel");
+            var answer = await Dialogs.ConfirmAsync(title, message, button);
             if (answer.Cancelled)
             {
                 return;

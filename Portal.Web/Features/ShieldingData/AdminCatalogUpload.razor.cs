@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
+using Portal.Web.Components.Controls;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Infrastructure;
 
@@ -80,9 +81,10 @@ public partial class AdminCatalogUpload
 
     private async Task RemoveAsync()
     {
-        if (_template is null || (await Dialogs.ShowConfirmationAsync(
-                message: $"Template '{_template.Name}' will no longer be shielding-capable; tenants can no longer download its catalog.",
-                title: "Remove catalog?", primaryButton: "Remove", secondaryButton: "Cancel")).Cancelled)
+        if (_template is null || (await Dialogs.ConfirmAsync(
+                "Remove catalog?",
+                $"Template '{_template.Name}' will no longer be shielding-capable; tenants can no longer download its catalog.",
+                "Remove")).Cancelled)
         {
             return;
         }

@@ -6,6 +6,7 @@ using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Core.Shielding.DataFiles;
 using Portal.Core.ShieldingData;
+using Portal.Web.Components.Controls;
 using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.ShieldingData;
@@ -125,11 +126,10 @@ public partial class ShieldingDataPage
 
     private async Task DeleteAsync(ShieldingDataDto file)
     {
-        var answer = await Dialogs.ShowConfirmationAsync(
-            message: $"'{file.FriendlyName}' will be removed from the portal. VMs already built from it keep running.",
-            title: "Delete this shielding data?",
-            primaryButton: "Delete",
-            secondaryButton: "Cancel");
+        var answer = await Dialogs.ConfirmAsync(
+            "Delete this shielding data?",
+            $"'{file.FriendlyName}' will be removed from the portal. VMs already built from it keep running.",
+            "Delete");
         if (answer.Cancelled)
         {
             return;

@@ -4,6 +4,7 @@ using Portal.Core.Auditing;
 using Portal.Core.Common;
 using Portal.Core.Plans;
 using Portal.Core.Subscriptions;
+using Portal.Web.Components.Controls;
 using Portal.Web.Features.Plans;
 using Portal.Web.Features.Tenants;
 using Portal.Web.Infrastructure;
@@ -94,7 +95,7 @@ public partial class AdminSubscriptionsPage
             var (title, message, button) = action == SubscriptionAction.Suspend
                 ? ("Suspend this subscription?", $"'{subscription.DisplayName}' of {subscription.TenantName} keeps its VMs but cannot create new ones.", "Suspend")
                 : ("Cancel this subscription?", $"'{subscription.DisplayName}' of {subscription.TenantName} ends for good.", "Cancel subscription");
-            var answer = await Dialogs.ShowConfirmationAsync(message: message, title: title, primaryButton: button, secondaryButton: "Keep it");
+            var answer = await Dialogs.ConfirmAsync(title, message, button, "Keep it");
             if (answer.Cancelled)
             {
                 return;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
+using Portal.Web.Components.Controls;
 using Portal.Web.Infrastructure;
 
 namespace Portal.Web.Features.Tenants;
@@ -104,7 +105,7 @@ public partial class AdminTenantsPage
             TenantAction.Delete => ("Delete this tenant?",
                 $"'{tenant.Name}', its {tenant.Users.Count} user(s) and its subscriptions will be removed for good.", "Delete"),
         };
-        var answer = await Dialogs.ShowConfirmationAsync(message: message, title: title, primaryButton: button, secondaryButton: "Cancel");
+        var answer = await Dialogs.ConfirmAsync(title, message, button);
         if (answer.Cancelled)
         {
             return;

@@ -26,6 +26,9 @@ public abstract class BrowserTest : IAsyncLifetime
 
     protected IPage Page { get; private set; } = default!;
 
+    /// <summary>Pages of this test ignore the portal's Content-Security-Policy (for tests of what the policy would mask).</summary>
+    protected virtual bool BypassCsp => false;
+
     /// <summary>Every Content-Security-Policy violation any page of this test reported so far.</summary>
     protected IReadOnlyCollection<string> CspViolations => _cspViolations;
 
@@ -46,6 +49,7 @@ public abstract class BrowserTest : IAsyncLifetime
         {
             BaseURL = Portal.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            BypassCSP = BypassCsp,
         });
         _contexts.Add(context);
         await context.AddInitScriptAsync(ReportCspViolations);
