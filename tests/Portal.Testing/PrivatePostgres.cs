@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -70,7 +71,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     private static bool IsRoot => Environment.UserName == "root";
 
     private static string BinFolder =>
-        Directory.GetDirectories("/usr/lib/postgresql").OrderBy(d => Version.Parse(Path.GetFileName(d))).Last() + "/bin";
+        Directory.GetDirectories("/usr/lib/postgresql").OrderBy(d => int.Parse(Path.GetFileName(d), CultureInfo.InvariantCulture)).Last() + "/bin";
 
     private void PgCtl(string action, params string[] extra) =>
         PgTool("pg_ctl", ["-D", DataFolder, "-l", Path.Combine(_folder, "log"), "-w", "-t", "60",

@@ -52,10 +52,14 @@ public sealed class DatabaseRestartTests(DatabaseRestartFixture fabric) : IClass
             }
         }
 
+        var bus = fabric.Portal.Services.GetRequiredService<IClusterBus>();
+        var listenerLost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bus.Disconnected += () => listenerLost.TrySetResult();
         var workers = Enumerable.Range(0, 3).Select(_ => Task.Run(LoadAsync)).ToArray();
         await Eventually.Async(() => Task.FromResult(accepted.Count >= 5), FabricFixture.Deadline, "VMs accepted before the restart");
 
         await fabric.Server.RestartImmediatelyAsync();
+        await listenerLost.Task.WaitAsync(FabricFixture.Deadline);
         var acceptedBefore = accepted.Count;
         await Eventually.Async(() => Task.FromResult(accepted.Count >= acceptedBefore + 5), FabricFixture.Deadline,
             $"VMs accepted after the restart (refusals so far: {string.Join(", ", refusals)})");
@@ -83,7 +87,6 @@ public sealed class DatabaseRestartTests(DatabaseRestartFixture fabric) : IClass
         // The portal is ready again, and hears changes again: its listener reconnected.
         using var ready = await new HttpClient { BaseAddress = fabric.PortalUrl }.GetAsync("/healthz/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        var bus = fabric.Portal.Services.GetRequiredService<IClusterBus>();
         await Eventually.Async(() => Task.FromResult(bus.IsListening), FabricFixture.Deadline, "the portal to listen again");
         var heard = new TaskCompletionSource<PortalChange>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var live = fabric.Portal.Services.GetRequiredService<IChangeFeed>().Subscribe(ChangeAudience.Provider, change =>
