@@ -23,12 +23,15 @@ internal static class AuditCommands
     private static int RunVerify(ParsedArguments args, CliContext context)
     {
         var portal = PortalAddress(args.Required("portal"));
-        var token = CliFiles.ReadSecretLine(args.Required("token-file"), "token file");
+        var tokenFile = args.Required("token-file");
         var expectedHead = args.Optional("expect-head");
         if (expectedHead is not null && (expectedHead.Length != AuditChain.HashLength || !expectedHead.All(Uri.IsHexDigit)))
         {
             throw CliException.Usage($"--expect-head must be a hash of {AuditChain.HashLength} hexadecimal characters.");
         }
+
+        // From a file, as every secret of this tool: a token on the command line would show in the process list and history.
+        var token = CliFiles.ReadSecretLine(tokenFile, "token file");
 
         using var client = new HttpClient { BaseAddress = portal, Timeout = TimeSpan.FromMinutes(2) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -23,14 +23,15 @@ public sealed class AuditChainTests(PortalFixture portal) : BrowserTest(portal),
         await new SignInPage(Page).SignInAsProviderAdminAsync();
         var audit = new AdminAuditPage(Page);
         await audit.OpenAsync();
+        using var admin = await Portal.AdminApiAsync();
+        var report = (await admin.GetFromJsonAsync<AuditChainReport>("/api/admin/v1/audit/verification"))!;
 
         await audit.VerifyAsync();
 
         await Assertions.Expect(audit.Verification).ToHaveAttributeAsync("data-intact", "true");
         await Assertions.Expect(audit.Verdict).ToHaveTextAsync("Chain intact");
-        using var admin = await Portal.AdminApiAsync();
-        var report = (await admin.GetFromJsonAsync<AuditChainReport>("/api/admin/v1/audit/verification"))!;
         await Assertions.Expect(audit.Head).ToHaveTextAsync(report.HeadHash);
+        await Assertions.Expect(audit.Verification).ToContainTextAsync($"Head: entry {report.HeadSequence}");
         await SaveScreenshotAsync(Page, "admin-audit-verified.png");
     }
 
