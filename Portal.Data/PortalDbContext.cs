@@ -58,9 +58,10 @@ public abstract class PortalDbContext(DbContextOptions options)
     /// <summary>
     /// Saves, appending new audit entries to the hash chain (<see cref="AuditChain"/>) in the same transaction as the
     /// change they record. Everything else is written first; then the chain's head is locked, the entries linked after it
-    /// and written. The head is the last lock the transaction takes and is held only until it commits, so appends queue
-    /// briefly and never deadlock with the row locks of the change itself. Without a transaction of the caller's, one is
-    /// begun and committed here. Changes are always accepted on success.
+    /// and written. The head is the last lock the transaction takes and is held until it commits (a caller should commit
+    /// soon after saving), so appends from every process queue briefly, and cannot deadlock with the row locks the change
+    /// itself took. Without a transaction of the caller's, one is begun and committed here. Changes are always accepted
+    /// on success.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -120,11 +121,11 @@ public abstract class PortalDbContext(DbContextOptions options)
         }
     }
 
-    private List<AuditEntry> NewAuditEntries() =>
-        [.. ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)];
-
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
     }
+
+    private List<AuditEntry> NewAuditEntries() =>
+        [.. ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)];
 }

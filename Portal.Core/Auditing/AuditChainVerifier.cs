@@ -56,6 +56,8 @@ public sealed class AuditChainVerifier(string? recordedHead = null)
         var last = _last?.Sequence ?? 0;
         Break ??= headSequence > last
                 ? AuditChainBreak.Missing(last + 1, $"sequence {last + 1} is missing: the chain's head is at entry {headSequence}")
+            : headSequence < last
+                ? new AuditChainBreak(AuditChainProblem.HeadMismatch, headSequence + 1, null, $"entry {headSequence + 1} lies beyond the chain's head")
             : headSequence is { } sequence && headHash is not null && sequence == last
                 && !string.Equals(headHash, _last?.Hash ?? AuditChain.GenesisHash, StringComparison.Ordinal)
                 ? new AuditChainBreak(AuditChainProblem.HeadMismatch, last, _last?.Id,

@@ -161,6 +161,16 @@ public class AuditChainVerifierTests
     }
 
     [Fact]
+    public void HeadBehindTheLastEntry_IsAHeadMismatch()
+    {
+        var chain = Chain(5);
+
+        var report = Verify(chain, 3, chain[2].Hash);
+
+        Assert.Equal(new AuditChainBreak(AuditChainProblem.HeadMismatch, 4, null, "entry 4 lies beyond the chain's head"), report.Break);
+    }
+
+    [Fact]
     public void HeadThatDoesNotMatchTheLastEntry_IsAHeadMismatch()
     {
         var chain = Chain(3);
