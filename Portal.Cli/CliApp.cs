@@ -3,8 +3,9 @@ using Portal.Cli.Commands;
 namespace Portal.Cli;
 
 /// <summary>
-/// The <c>tenantportal</c> tool: works offline on the tenant's (or provider's) own machine. Every failure is one line
-/// on stderr and a non-zero exit code (see <see cref="ExitCodes"/>); no secret is ever printed unless asked for.
+/// The <c>tenantportal</c> tool: works offline on the tenant's (or provider's) own machine; only <c>audit verify</c> talks
+/// to a portal. Every failure is one line on stderr and a non-zero exit code (see <see cref="ExitCodes"/>); no secret is
+/// ever printed unless asked for.
 /// </summary>
 public static class CliApp
 {
@@ -15,6 +16,7 @@ public static class CliApp
         GuardianCommands.New, GuardianCommands.Export,
         VscCommands.Sign, VscCommands.Show,
         PdkCommands.New, PdkCommands.Show, PdkCommands.Open,
+        AuditCommands.Verify,
     ];
 
     /// <summary>Runs one command line; returns the exit code. Tests call this in-process.</summary>
@@ -83,7 +85,7 @@ public static class CliApp
 
     private static void PrintOverview(TextWriter output)
     {
-        output.WriteLine($"{Name} — shielding data files, guardians and signed template disks, offline.");
+        output.WriteLine($"{Name} — shielding data files, guardians and signed template disks, offline; a portal's audit chain, checked here.");
         output.WriteLine();
         output.WriteLine("Commands:");
         foreach (var command in Commands)
@@ -94,7 +96,8 @@ public static class CliApp
         output.WriteLine();
         output.WriteLine($"Run '{Name} <command> --help' for a command's options.");
         output.WriteLine($"Exit codes: {ExitCodes.Success} ok, {ExitCodes.InvalidInput} invalid or unverifiable input, {ExitCodes.Usage} usage error, "
-            + $"{ExitCodes.FileError} file error, {ExitCodes.AccessDenied} key refused (passphrase, unlisted guardian).");
+            + $"{ExitCodes.FileError} file error, {ExitCodes.AccessDenied} key refused (passphrase, unlisted guardian, portal token), "
+            + $"{ExitCodes.PortalError} portal unreachable or in error.");
     }
 
     private static void PrintGroup(TextWriter output, string group, IEnumerable<CommandSpec> commands)

@@ -5,7 +5,7 @@ public static class ExitCodes
 {
     public const int Success = 0;
 
-    /// <summary>An input file is malformed or fails verification (bad signature, disk does not match its catalog).</summary>
+    /// <summary>An input is malformed or fails verification (bad signature, disk does not match its catalog, broken audit chain).</summary>
     public const int InvalidInput = 1;
 
     /// <summary>The command line is wrong: unknown command or option, missing or repeated option, bad value.</summary>
@@ -14,6 +14,9 @@ public static class ExitCodes
     /// <summary>A file cannot be read or written (missing, no permission, output exists without --force).</summary>
     public const int FileError = 3;
 
-    /// <summary>A key was refused: wrong or missing passphrase, or the guardian is not listed in the file.</summary>
+    /// <summary>A key was refused: wrong or missing passphrase, the guardian is not listed in the file, or the portal refused the token.</summary>
     public const int AccessDenied = 4;
+
+    /// <summary>The portal could not be reached, or answered with an error or something that is not what was asked for.</summary>
+    public const int PortalError = 5;
 }

@@ -1,9 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Portal.Data.Auditing;
 
 namespace Portal.Data;
 
-/// <summary>Applies pending migrations of whichever provider is configured.</summary>
+/// <summary>
+/// Applies pending migrations of whichever provider is configured, then links audit entries stored before the audit log
+/// was chained into the chain, oldest first.
+/// </summary>
 public sealed class DatabaseMigrator(IDbContextFactory<PortalDbContext> factory, ILogger<DatabaseMigrator> logger)
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -13,11 +17,18 @@ public sealed class DatabaseMigrator(IDbContextFactory<PortalDbContext> factory,
         if (pending.Count == 0)
         {
             logger.LogInformation("Database schema is up to date");
-            return;
+        }
+        else
+        {
+            logger.LogInformation("Applying {Count} migrations: {Migrations}", pending.Count, pending);
+            await db.Database.MigrateAsync(cancellationToken);
         }
 
-        logger.LogInformation("Applying {Count} migrations: {Migrations}", pending.Count, pending);
-        await db.Database.MigrateAsync(cancellationToken);
+        var linked = await db.LinkUnchainedAsync(cancellationToken);
+        if (linked > 0)
+        {
+            logger.LogInformation("Linked {Count} earlier audit entries into the audit chain", linked);
+        }
     }
 
     public async Task<IReadOnlyList<string>> PendingMigrationsAsync(CancellationToken cancellationToken)

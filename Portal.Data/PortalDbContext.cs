@@ -12,6 +12,7 @@ using Portal.Core.ShieldingData;
 using Portal.Core.Subscriptions;
 using Portal.Core.Tenants;
 using Portal.Core.VirtualMachines;
+using Portal.Data.Auditing;
 using Portal.Data.Concurrency;
 using Portal.Data.Idempotency;
 using Portal.Data.Identity;
@@ -54,6 +55,57 @@ public abstract class PortalDbContext(DbContextOptions options)
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    /// <summary>
+    /// Saves, appending new audit entries to the hash chain (<see cref="AuditChain"/>) in the same transaction as the
+    /// change they record. Everything else is written first; then the chain's head is locked, the entries linked after it
+    /// and written. The head is the last lock the transaction takes and is held until it commits (a caller should commit
+    /// soon after saving), so appends from every process queue briefly, and cannot deadlock with the row locks the change
+    /// itself took. Without a transaction of the caller's, one is begun and committed here. Changes are always accepted
+    /// on success.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var appended = NewAuditEntries();
+        if (appended.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        await using (ownTransaction)
+        {
+            foreach (var entry in appended)
+            {
+                Entry(entry).State = EntityState.Detached;
+            }
+
+            int written;
+            try
+            {
+                written = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(true, cancellationToken) : 0;
+            }
+            finally
+            {
+                AuditEntries.AddRange(appended);
+            }
+
+            await AuditChainStore.AppendAsync(this, appended, cancellationToken);
+            written += await base.SaveChangesAsync(true, cancellationToken);
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(cancellationToken);
+            }
+
+            return written;
+        }
+    }
+
+    /// <summary>Audit entries are chained as they are saved, which reads the chain's head: that is done asynchronously only.</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        NewAuditEntries().Count == 0
+            ? base.SaveChanges(acceptAllChangesOnSuccess)
+            : throw new InvalidOperationException("Audit entries are appended to their chain asynchronously: save them with SaveChangesAsync.");
+
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(VersionStamp.Instance);
 
@@ -73,4 +125,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     {
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
     }
+
+    private List<AuditEntry> NewAuditEntries() =>
+        [.. ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)];
 }

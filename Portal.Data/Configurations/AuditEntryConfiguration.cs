@@ -12,7 +12,12 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(a => a.Action).HasMaxLength(64);
         builder.Property(a => a.Target).HasMaxLength(512);
         builder.Property(a => a.RemoteAddress).HasMaxLength(64);
+        builder.Property(a => a.PreviousHash).HasMaxLength(AuditChain.HashLength);
+        builder.Property(a => a.Hash).HasMaxLength(AuditChain.HashLength);
         builder.HasIndex(a => a.At);
         builder.HasIndex(a => new { a.TenantId, a.At });
+
+        // Two appends can never take the same place, whatever happens to the lock that orders them.
+        builder.HasIndex(a => a.Sequence).IsUnique();
     }
 }

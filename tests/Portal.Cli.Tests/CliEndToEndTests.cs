@@ -60,7 +60,7 @@ public class CliEndToEndTests
         var help = w.RunOk("--help");
         var pdkNewHelp = w.RunOk("pdk", "new", "--help");
 
-        foreach (var command in new[] { "guardian new", "guardian export", "vsc sign", "vsc show", "pdk new", "pdk show", "pdk open" })
+        foreach (var command in new[] { "guardian new", "guardian export", "vsc sign", "vsc show", "pdk new", "pdk show", "pdk open", "audit verify" })
         {
             Assert.Contains(command, help.Output);
         }

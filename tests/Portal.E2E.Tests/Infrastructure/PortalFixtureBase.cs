@@ -33,6 +33,9 @@ public abstract class PortalFixtureBase : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = default!;
 
+    /// <summary>The portal's PostgreSQL database, for tests that reach behind the portal (null on SQLite).</summary>
+    public string? DatabaseConnectionString => _database?.ConnectionString;
+
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture has not started.");
 
     // Short enough for the unix sockets of QEMU VMs under {DataFolder}/hosts/host-N/vms/{id}/.
