@@ -25,16 +25,16 @@ public static class AuditEndpoints
             .WithName("ListActivity")
             .WithSummary("Your tenant account's audit trail, newest first.");
 
-        var admin = app.MapGroup("/api/admin/v1/audit")
+        var admin = app.MapGroup("/api/admin/v1")
             .WithTags("Provider: audit")
             .RequireAuthorization(PortalPolicies.ProviderAdmin);
-        admin.MapGet("", AuditAsync)
+        admin.MapGet("/audit", AuditAsync)
             .WithName("AdminListAudit")
             .WithSummary("Every state-changing act of anyone, newest first.");
-        admin.MapGet("/verification", VerifyAsync)
+        admin.MapGet("/audit/verification", VerifyAsync)
             .WithName("AdminVerifyAuditChain")
             .WithSummary("Walk the audit log's hash chain from its first entry: intact, with its length and head hash, or the first broken link.");
-        admin.MapGet("/chain", ChainAsync)
+        admin.MapGet("/audit/chain", ChainAsync)
             .WithName("AdminExportAuditChain")
             .WithSummary("The audit log's hash chain in order (after=place, top=1 to 1000), each entry with its place and hashes, to check it elsewhere; total is the head's place.")
             .ProducesValidationProblem();

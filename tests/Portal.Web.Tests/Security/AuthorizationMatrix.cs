@@ -123,6 +123,8 @@ public static class AuthorizationMatrix
         ["POST /api/admin/v1/fabric/join-tokens"] = Access.Provider,
         ["GET /api/admin/v1/fabric/join-tokens/{id}"] = Access.Provider,
         ["GET /api/admin/v1/audit"] = Access.Provider,
+        ["GET /api/admin/v1/audit/chain"] = Access.Provider,
+        ["GET /api/admin/v1/audit/verification"] = Access.Provider,
 
         // The agent protocol. Joining is anonymous: the one-time join token is in the body.
         ["POST /api/fabric/v1/join"] = Access.Public,
