@@ -24,6 +24,11 @@ public sealed partial class ScaleOutTests(ScaleOutFixture fabric) : IClassFixtur
     // The portal's FabricController.LockName (the class is internal to the portal).
     private const string FabricControllerLock = "fabric-controller";
 
+    // pg_locks shows the whole server: other tests' portals on other databases hold locks with the same key.
+    private const string ThisDatabasesAdvisoryLock =
+        "locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) " +
+        "AND ((classid::bigint << 32) | objid::bigint) = $1";
+
     [Fact]
     public async Task JobsRunByTheHostOnPortalB_AreClaimedOnce_AndPortalAsLiveViewHearsEveryStep()
     {
@@ -123,8 +128,7 @@ public sealed partial class ScaleOutTests(ScaleOutFixture fabric) : IClassFixtur
         {
             await admin.OpenAsync();
             await using var cut = new NpgsqlCommand(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted " +
-                "AND ((classid::bigint << 32) | objid::bigint) = $1", admin);
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE " + ThisDatabasesAdvisoryLock, admin);
             cut.Parameters.Add(new NpgsqlParameter { Value = key });
             await cut.ExecuteNonQueryAsync();
         }
@@ -141,7 +145,7 @@ public sealed partial class ScaleOutTests(ScaleOutFixture fabric) : IClassFixtur
         await using var connection = new NpgsqlConnection(fabric.Database.ConnectionString);
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1", connection);
+            "SELECT count(*) FROM pg_locks WHERE " + ThisDatabasesAdvisoryLock, connection);
         count.Parameters.Add(new NpgsqlParameter { Value = key });
         return (long)(await count.ExecuteScalarAsync())!;
     }
