@@ -13,6 +13,10 @@ public sealed class ClusterDatabase(string connectionString) : IAsyncDisposable
     public NpgsqlDataSource Unpooled { get; } =
         NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
 
+    /// <summary>The failures that mean "the database is out of reach for now": try again later, never give up.</summary>
+    public static bool IsConnectionFailure(Exception e) =>
+        e is NpgsqlException or TimeoutException or IOException or InvalidOperationException;
+
     public async ValueTask DisposeAsync()
     {
         await Pooled.DisposeAsync();

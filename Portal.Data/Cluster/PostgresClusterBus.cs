@@ -77,7 +77,7 @@ public sealed class PostgresClusterBus(
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
+            catch (Exception e) when (ClusterDatabase.IsConnectionFailure(e))
             {
                 var wasListening = _listening;
                 _listening = false;

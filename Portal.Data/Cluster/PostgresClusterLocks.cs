@@ -39,7 +39,7 @@ public sealed class PostgresClusterLocks(
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
+            catch (Exception e) when (ClusterDatabase.IsConnectionFailure(e))
             {
                 logger.LogWarning(e, "Lost or could not take the lead of {LockName}; trying again", name);
             }
