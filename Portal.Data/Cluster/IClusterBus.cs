@@ -11,8 +11,10 @@ public interface IClusterBus
     Guid ProcessId { get; }
 
     /// <summary>
-    /// True while this process hears every message. False between a lost connection and its replacement: whatever
-    /// relies on hearing of changes (a credential cache) must not trust itself then.
+    /// True while this process is sure it has heard every message sent until shortly before: its listening connection
+    /// answered a round trip begun within <see cref="ClusterOptions.HearingLease"/>. False between a lost connection
+    /// and its replacement, or while the database does not answer: whatever relies on hearing of changes (a
+    /// credential cache) must not trust itself then.
     /// </summary>
     bool IsListening { get; }
 
@@ -30,7 +32,19 @@ public interface IClusterBus
 
     /// <summary>Sends a message to every process's subscribers; this process's hear it through the database too.</summary>
     Task PublishAsync(string topic, string body, CancellationToken ct = default);
+
+    /// <summary>
+    /// Sends a message and returns once every listening process, this one included, has run its subscribers on it:
+    /// what a process holds because it has not heard otherwise (a cached credential) is gone everywhere by then. True
+    /// when all confirmed; false when some did not within <see cref="ClusterOptions.ConfirmationTimeout"/>, by which
+    /// time those have stopped trusting what they hold (<see cref="IsListening"/> is false for them).
+    /// </summary>
+    Task<bool> PublishConfirmedAsync(string topic, string body, CancellationToken ct = default);
 }
 
 /// <summary>One message: its topic, the sending process, and a short body (under 7,000 characters).</summary>
-public sealed record ClusterMessage(string Topic, Guid SenderId, string Body);
+public sealed record ClusterMessage(string Topic, Guid SenderId, string Body)
+{
+    /// <summary>Set when the sender waits for every process to confirm the message (<see cref="IClusterBus.PublishConfirmedAsync"/>).</summary>
+    public Guid? Receipt { get; init; }
+}

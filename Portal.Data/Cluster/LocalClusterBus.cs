@@ -32,4 +32,11 @@ public sealed class LocalClusterBus(ILogger<LocalClusterBus> logger) : IClusterB
         _subscriptions.Dispatch(message);
         return Task.CompletedTask;
     }
+
+    /// <summary>This process is the only one, and its subscribers have run when <see cref="PublishAsync"/> returns.</summary>
+    public async Task<bool> PublishConfirmedAsync(string topic, string body, CancellationToken ct = default)
+    {
+        await PublishAsync(topic, body, ct);
+        return true;
+    }
 }

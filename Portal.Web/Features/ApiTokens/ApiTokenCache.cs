@@ -6,8 +6,10 @@ namespace Portal.Web.Features.ApiTokens;
 /// <summary>
 /// Remembers authenticated API tokens by their secret's hash, so a request needs no database read to know its caller.
 /// Revocation stays immediate across portal processes: a change to a token, its user or the user's roles is broadcast
-/// on the cluster bus (<see cref="CredentialChanges"/>) and every process forgets that user's tokens. While this
-/// process is not hearing the bus, it neither answers from nor fills the cache; when it hears again, it starts empty.
+/// on the cluster bus (<see cref="CredentialChanges"/>), every process forgets that user's tokens and confirms, and
+/// the change's request answers after that. While this process is not sure it hears the bus
+/// (<see cref="IClusterBus.IsListening"/>), it neither answers from nor fills the cache; after a lost connection it
+/// starts empty.
 /// An entry is also kept no longer than <see cref="MaxAge"/>, so a lost message cannot keep a token alive for long.
 /// </summary>
 public sealed class ApiTokenCache : IDisposable

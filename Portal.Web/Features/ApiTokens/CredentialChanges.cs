@@ -12,7 +12,8 @@ namespace Portal.Web.Features.ApiTokens;
 /// <summary>
 /// Watches every save for changes to what an API token's principal is built from — the token (revoked), its user
 /// (renamed, moved, deleted) or the user's roles — and, once the change is committed, tells every portal process to
-/// forget that user's cached tokens (<see cref="ApiTokenCache"/>). This process forgets them before the save as well.
+/// forget that user's cached tokens (<see cref="ApiTokenCache"/>), and waits until each has confirmed: when the request
+/// that made the change answers, no process answers from the old state. This process forgets them before the save too.
 /// </summary>
 internal sealed class CredentialChanges(ApiTokenCache cache, IClusterBus bus, ILogger<CredentialChanges> logger)
     : SaveChangesInterceptor, IDbTransactionInterceptor
@@ -129,18 +130,21 @@ internal sealed class CredentialChanges(ApiTokenCache cache, IClusterBus bus, IL
         }
 
         _uncommitted.Remove(context);
-        foreach (var userId in users)
+        await Task.WhenAll(users.Select(AnnounceAsync));
+    }
+
+    // Waits until every portal process has forgotten the user's tokens, so the change's request answers only then.
+    private async Task AnnounceAsync(Guid userId)
+    {
+        try
         {
-            try
-            {
-                // Not the caller's token: the change is committed, and the other processes must hear of it.
-                await bus.PublishAsync(ApiTokenCache.Topic, userId.ToString("N"), CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                // Those processes drop their cache when their bus reconnects, or the entry ages out (ApiTokenCache.MaxAge).
-                logger.LogError(e, "Could not tell the other portal processes that user {UserId}'s credentials changed", userId);
-            }
+            // Not the caller's token: the change is committed, and the other processes must hear of it.
+            await bus.PublishConfirmedAsync(ApiTokenCache.Topic, userId.ToString("N"), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Those processes stop trusting their cache within the bus's hearing lease, unable to confirm anything.
+            logger.LogError(e, "Could not tell the other portal processes that user {UserId}'s credentials changed", userId);
         }
     }
 }

@@ -79,9 +79,71 @@ public sealed class ClusterBusTests : IAsyncLifetime
         Assert.Equal("again", (await heard.Task.WaitAsync(Deadline)).Body);
     }
 
+    [Fact]
+    public async Task ConfirmedMessage_ReturnsOnlyAfterEveryProcessRanItsSubscribers()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        var heardByA = Heard(_a.Bus, "forget");
+        using var blocking = _b.Bus.Subscribe("forget", _ =>
+        {
+            entered.TrySetResult();
+            release.Wait(Deadline);
+        });
+
+        var publishing = _a.Bus.PublishConfirmedAsync("forget", "user-1");
+
+        await entered.Task.WaitAsync(Deadline);
+        await heardByA.Task.WaitAsync(Deadline);
+        Assert.False(publishing.IsCompleted, "the publisher returned while process B was still handling the message");
+        release.Set();
+        Assert.True(await publishing.WaitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task ConfirmedMessage_ProcessThatCannotConfirm_HasStoppedTrustingItselfWhenThePublisherGivesUp()
+    {
+        // B's listener is stuck in a subscriber: it neither confirms nor makes its round trips, as if cut off.
+        using var release = new ManualResetEventSlim();
+        using var stuck = _b.Bus.Subscribe("forget", _ => release.Wait(Deadline));
+
+        var confirmed = await _a.Bus.PublishConfirmedAsync("forget", "user-1").WaitAsync(Deadline);
+
+        Assert.False(confirmed);
+        Assert.False(_b.Bus.IsListening, "B still trusted that it heard everything when the publisher gave up on it");
+        Assert.True(_a.Bus.IsListening);
+        release.Set();
+        await Eventually.Async(() => Task.FromResult(_b.Bus.IsListening), what: "B trusting itself again once unstuck");
+    }
+
+    [Fact]
+    public async Task ListeningProcess_IsNamedInTheDatabase_SoConfirmationsKnowWhomToWaitFor()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND starts_with(application_name, $1) ORDER BY 1",
+            connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = PostgresClusterBus.ListenerNamePrefix });
+        var names = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(
+            new[] { PostgresClusterBus.ListenerName(_a.Bus.ProcessId), PostgresClusterBus.ListenerName(_b.Bus.ProcessId) }.Order(),
+            names);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("not|a|guid")]
+    [InlineData("topic|not-a-guid||body")]
+    [InlineData("topic|0123456789abcdef0123456789abcdef|not-a-receipt|body")]
     [InlineData("plain text")]
     public void Decode_PayloadThatIsNotOurs_IsIgnored(string payload) =>
         Assert.Null(ClusterMessageCodec.Decode(payload));
@@ -91,6 +153,15 @@ public sealed class ClusterBusTests : IAsyncLifetime
     {
         await Assert.ThrowsAsync<ArgumentException>(() => _a.Bus.PublishAsync("t", new string('x', ClusterMessageCodec.MaxBodyLength + 1)));
         await Assert.ThrowsAsync<ArgumentException>(() => _a.Bus.PublishAsync("a|b", "x"));
+    }
+
+    [Fact]
+    public void Encode_ThenDecode_KeepsTheReceipt()
+    {
+        var receipt = Guid.NewGuid();
+        var message = ClusterMessageCodec.Decode(ClusterMessageCodec.Encode("t", _a.Bus.ProcessId, "a|b", receipt));
+        Assert.Equal(new ClusterMessage("t", _a.Bus.ProcessId, "a|b") { Receipt = receipt }, message);
+        Assert.Null(ClusterMessageCodec.Decode(ClusterMessageCodec.Encode("t", _a.Bus.ProcessId, "x"))!.Receipt);
     }
 
     private static TaskCompletionSource<ClusterMessage> Heard(IClusterBus bus, string topic)

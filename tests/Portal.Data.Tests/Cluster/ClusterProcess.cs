@@ -48,8 +48,9 @@ internal sealed class ClusterProcess : IAsyncDisposable
         await using var admin = new NpgsqlConnection(connectionString);
         await admin.OpenAsync();
         await using var kill = new NpgsqlCommand(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", admin);
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name IN ($1, $2)", admin);
         kill.Parameters.Add(new NpgsqlParameter { Value = Name });
+        kill.Parameters.Add(new NpgsqlParameter { Value = PostgresClusterBus.ListenerName(Bus.ProcessId) });
         await kill.ExecuteScalarAsync();
     }
 

@@ -72,21 +72,46 @@ public sealed partial class ScaleOutTests(ScaleOutFixture fabric) : IClassFixtur
     [Fact]
     public async Task TokenRevokedThroughPortalA_IsRefusedByPortalB_AtOnce()
     {
-        using var created = await fabric.Tenant.PostAsJsonAsync("/api/v1/tokens", new CreateApiTokenRequest("scale-out", 1));
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        // Several times: a revocation that only usually reaches B before B's next request would show here.
+        for (var round = 0; round < 10; round++)
+        {
+            using var created = await fabric.Tenant.PostAsJsonAsync("/api/v1/tokens", new CreateApiTokenRequest($"scale-out-{round}", 1));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var issued = (await created.Content.ReadFromJsonAsync<IssuedApiToken>(FabricFixture.Json))!;
+            using var b = new HttpClient { BaseAddress = fabric.PortalBUrl };
+            b.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", issued.Secret);
+
+            // Twice: the second answer comes from portal B's cache of authenticated tokens.
+            Assert.Equal(HttpStatusCode.OK, (await b.GetAsync("/api/v1/tokens")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await b.GetAsync("/api/v1/tokens")).StatusCode);
+
+            using var revoked = await fabric.Tenant.DeleteAsync($"/api/v1/tokens/{issued.Token.Id}");
+            Assert.True(revoked.IsSuccessStatusCode, await revoked.Content.ReadAsStringAsync());
+
+            using var after = await b.GetAsync("/api/v1/tokens");
+            Assert.True(HttpStatusCode.Unauthorized == after.StatusCode, $"round {round}: portal B answered {after.StatusCode} after the revocation");
+        }
+    }
+
+    [Fact]
+    public async Task TokenRevokedThroughPortalA_WhilePortalBsListenerIsStalled_IsStillRefusedByPortalB()
+    {
+        using var created = await fabric.Tenant.PostAsJsonAsync("/api/v1/tokens", new CreateApiTokenRequest("scale-out-stalled", 1));
         var issued = (await created.Content.ReadFromJsonAsync<IssuedApiToken>(FabricFixture.Json))!;
         using var b = new HttpClient { BaseAddress = fabric.PortalBUrl };
         b.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", issued.Secret);
-
-        // Twice: the second answer comes from portal B's cache of authenticated tokens.
         Assert.Equal(HttpStatusCode.OK, (await b.GetAsync("/api/v1/tokens")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await b.GetAsync("/api/v1/tokens")).StatusCode);
 
-        using var revoked = await fabric.Tenant.DeleteAsync($"/api/v1/tokens/{issued.Token.Id}");
-        Assert.True(revoked.IsSuccessStatusCode, await revoked.Content.ReadAsStringAsync());
+        // B's listening session in PostgreSQL answers nothing, so B cannot hear the revocation nor confirm it.
+        using (PausedProcess.Pause(await PortalBListenerBackendAsync()))
+        {
+            using var revoked = await fabric.Tenant.DeleteAsync($"/api/v1/tokens/{issued.Token.Id}");
+            Assert.True(revoked.IsSuccessStatusCode, await revoked.Content.ReadAsStringAsync());
 
-        using var after = await b.GetAsync("/api/v1/tokens");
-        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+            using var after = await b.GetAsync("/api/v1/tokens");
+            Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        }
     }
 
     [Fact]
@@ -148,6 +173,19 @@ public sealed partial class ScaleOutTests(ScaleOutFixture fabric) : IClassFixtur
             "SELECT count(*) FROM pg_locks WHERE " + ThisDatabasesAdvisoryLock, connection);
         count.Parameters.Add(new NpgsqlParameter { Value = key });
         return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    private async Task<int> PortalBListenerBackendAsync()
+    {
+        var portalA = fabric.Portal.Services.GetRequiredService<IClusterBus>().ProcessId;
+        await using var connection = new NpgsqlConnection(fabric.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND starts_with(application_name, $1) AND application_name <> $2",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = PostgresClusterBus.ListenerNamePrefix });
+        command.Parameters.Add(new NpgsqlParameter { Value = PostgresClusterBus.ListenerName(portalA) });
+        return (int)(await command.ExecuteScalarAsync())!;
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

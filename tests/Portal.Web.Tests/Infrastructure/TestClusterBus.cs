@@ -35,6 +35,12 @@ public sealed class TestClusterBus : IClusterBus
         return Task.CompletedTask;
     }
 
+    public async Task<bool> PublishConfirmedAsync(string topic, string body, CancellationToken ct = default)
+    {
+        await PublishAsync(topic, body, ct);
+        return true;
+    }
+
     /// <summary>A message from another portal process.</summary>
     public void HearFromOther(string topic, string body) => Deliver(new ClusterMessage(topic, OtherProcessId, body));
 
