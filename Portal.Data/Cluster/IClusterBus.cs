@@ -40,6 +40,9 @@ public interface IClusterBus
     /// time those have stopped trusting what they hold (<see cref="IsListening"/> is false for them).
     /// </summary>
     Task<bool> PublishConfirmedAsync(string topic, string body, CancellationToken ct = default);
+
+    /// <summary>The processes listening now, this one included when it is.</summary>
+    Task<IReadOnlyCollection<Guid>> ListeningProcessesAsync(CancellationToken ct = default);
 }
 
 /// <summary>One message: its topic, the sending process, and a short body (under 7,000 characters).</summary>

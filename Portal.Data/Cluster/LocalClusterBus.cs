@@ -33,6 +33,9 @@ public sealed class LocalClusterBus(ILogger<LocalClusterBus> logger) : IClusterB
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyCollection<Guid>> ListeningProcessesAsync(CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyCollection<Guid>>([ProcessId]);
+
     /// <summary>This process is the only one, and its subscribers have run when <see cref="PublishAsync"/> returns.</summary>
     public async Task<bool> PublishConfirmedAsync(string topic, string body, CancellationToken ct = default)
     {

@@ -225,7 +225,7 @@ public sealed class PostgresClusterBus(
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task<List<Guid>> ListeningProcessesAsync(CancellationToken ct)
+    public async Task<IReadOnlyCollection<Guid>> ListeningProcessesAsync(CancellationToken ct = default)
     {
         await using var command = database.Pooled.CreateCommand(
             "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND starts_with(application_name, $1)");

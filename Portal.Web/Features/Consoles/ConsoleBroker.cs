@@ -6,8 +6,9 @@ namespace Portal.Web.Features.Consoles;
 
 /// <summary>
 /// Pairs a viewer's WebSocket with the WebSocket the VM's host opens for it. The viewer's request opens a session; the
-/// host learns of it by long-polling <see cref="NextAsync"/> and connects to it (hosts only connect out). In-process: a
-/// portal behind a load balancer needs the host's socket to reach the same instance as the viewer's (sticky sessions).
+/// host learns of it by long-polling <see cref="NextAsync"/> and connects to it (hosts only connect out). Sessions of
+/// viewers in other portal processes are here too (<see cref="OpenRemote"/>): the host may poll and connect anywhere,
+/// and <see cref="ConsoleBridge"/> joins the ends.
 /// </summary>
 public sealed class ConsoleBroker(IOptions<ConsoleOptions> options, TimeProvider time)
 {
@@ -29,6 +30,47 @@ public sealed class ConsoleBroker(IOptions<ConsoleOptions> options, TimeProvider
         return session;
     }
 
+    /// <summary>A session whose viewer is in portal process <paramref name="origin"/>; it waits here as long as a viewer waits.</summary>
+    public void OpenRemote(Guid sessionId, ConsoleTarget target, Guid origin)
+    {
+        var session = new ConsoleSession(sessionId, target, time.GetUtcNow()) { Origin = origin };
+        TaskCompletionSource? wake;
+        lock (_lock)
+        {
+            if (!_sessions.TryAdd(sessionId, session))
+            {
+                return;
+            }
+
+            _wakeups.Remove(target.HostId, out wake);
+        }
+
+        wake?.TrySetResult();
+    }
+
+    /// <summary>The viewer's process says the session is over: drop it here unless its host is already relayed here.</summary>
+    public void ForgetRemote(Guid sessionId)
+    {
+        lock (_lock)
+        {
+            if (_sessions.TryGetValue(sessionId, out var session) && session.Origin is not null && !session.HasAgent)
+            {
+                _sessions.Remove(sessionId);
+            }
+        }
+    }
+
+    /// <summary>The host connected to another process: <paramref name="host"/> is its end, bridged; null when too late.</summary>
+    public ConsoleSession? AttachBridged(Guid sessionId, WebSocket host)
+    {
+        lock (_lock)
+        {
+            return _sessions.TryGetValue(sessionId, out var session) && session.Origin is null && session.TryAttach(host)
+                ? session
+                : null;
+        }
+    }
+
     /// <summary>The next console request for <paramref name="hostId"/>, waiting up to <paramref name="wait"/> (capped); null when none came.</summary>
     public async Task<ConsoleRequest?> NextAsync(Guid hostId, TimeSpan wait, CancellationToken ct)
     {
@@ -39,6 +81,7 @@ public sealed class ConsoleBroker(IOptions<ConsoleOptions> options, TimeProvider
             Task woken;
             lock (_lock)
             {
+                DropExpiredRemote();
                 var pending = _sessions.Values
                     .Where(s => s.Target.HostId == hostId && !s.Requested)
                     .OrderBy(s => s.OpenedAt)
@@ -112,6 +155,16 @@ public sealed class ConsoleBroker(IOptions<ConsoleOptions> options, TimeProvider
         session.Finish();
     }
 
+    // A remote session whose withdrawal was lost would otherwise stay; no viewer waits longer than AgentWait.
+    private void DropExpiredRemote()
+    {
+        var oldest = time.GetUtcNow() - options.Value.AgentWait;
+        foreach (var expired in _sessions.Values.Where(s => s.Origin is not null && !s.HasAgent && s.OpenedAt < oldest).ToList())
+        {
+            _sessions.Remove(expired.Id);
+        }
+    }
+
     /// <summary>How many sessions are open (viewers connected or waiting for their host).</summary>
     public int OpenSessions
     {
@@ -136,6 +189,9 @@ public sealed class ConsoleSession(Guid id, ConsoleTarget target, DateTimeOffset
     public ConsoleTarget Target { get; } = target;
 
     public DateTimeOffset OpenedAt { get; } = openedAt;
+
+    /// <summary>The portal process where the viewer is, when not this one.</summary>
+    public Guid? Origin { get; init; }
 
     /// <summary>Handed to the host by a long poll; not handed out twice.</summary>
     internal bool Requested { get; set; }

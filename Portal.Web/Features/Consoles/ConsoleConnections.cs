@@ -6,10 +6,12 @@ namespace Portal.Web.Features.Consoles;
 
 /// <summary>
 /// Runs both ends of a console session over accepted WebSockets: the viewer's (opens the session, waits a bounded time
-/// for the host, relays, audits) and the host's (attaches to the session and stays until the relay is over).
+/// for the host, relays, audits) and the host's (attaches to the session and stays until the relay is over; for a
+/// viewer in another portal process, relays to it over <see cref="ConsoleBridge"/>).
 /// </summary>
 public sealed class ConsoleConnections(
     ConsoleBroker broker,
+    ConsoleBridge bridge,
     ConsoleAccess access,
     IOptions<ConsoleOptions> options,
     TimeProvider time,
@@ -26,6 +28,7 @@ public sealed class ConsoleConnections(
         try
         {
             await access.OpenedAsync(target, actor, session.Id, ct);
+            await bridge.AnnounceAsync(session);
             var wait = options.Value.AgentWait;
             WebSocket host;
             try
@@ -40,7 +43,15 @@ public sealed class ConsoleConnections(
                 return;
             }
 
-            end = await ConsoleRelay.RunAsync(viewer, host, ct);
+            try
+            {
+                end = await ConsoleRelay.RunAsync(viewer, host, ct);
+            }
+            finally
+            {
+                // A host end bridged from another process belongs to this request (a local one, to the host's).
+                (host as ClusterConsoleSocket)?.Dispose();
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -49,6 +60,7 @@ public sealed class ConsoleConnections(
         finally
         {
             broker.Close(session);
+            await bridge.WithdrawAsync(session);
             var duration = time.GetUtcNow() - opened;
             logger.LogInformation("Console session {SessionId} closed after {Duration}: {Reason}", session.Id, duration, end.Reason);
             await access.ClosedAsync(target, actor, session.Id, duration, end.Reason, CancellationToken.None);
@@ -68,6 +80,12 @@ public sealed class ConsoleConnections(
             return;
         }
 
+        if (session.Origin is { } viewerProcess)
+        {
+            await RunBridgedHostAsync(host, session, viewerProcess, ct);
+            return;
+        }
+
         try
         {
             // The socket belongs to this request: it must stay open until the viewer's side has finished with it.
@@ -76,6 +94,21 @@ public sealed class ConsoleConnections(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // The host went away; the viewer's relay sees its socket end.
+        }
+    }
+
+    // The viewer is in another process, which audits the session: relay between the host and the viewer's end there.
+    private async Task RunBridgedHostAsync(WebSocket host, ConsoleSession session, Guid viewerProcess, CancellationToken ct)
+    {
+        try
+        {
+            using var viewer = await bridge.ConnectViewerAsync(session, viewerProcess);
+            var end = await ConsoleRelay.RunAsync(viewer, host, ct);
+            logger.LogInformation("Console session {SessionId} relayed to portal process {ProcessId} closed: {Reason}", session.Id, viewerProcess, end.Reason);
+        }
+        finally
+        {
+            broker.Close(session);
         }
     }
 }

@@ -14,4 +14,8 @@ public sealed class ConsoleOptions
     /// <summary>The longest an agent's long poll for console requests waits before answering 204.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan NextWaitMax { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How often a console relayed to another portal process checks that the process is still there.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan PeerCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -12,6 +12,8 @@ public static class ConsolesSetup
         builder.Services.AddSingleton<ConsoleBroker>();
         builder.Services.AddSingleton<ConsoleAccess>();
         builder.Services.AddSingleton<ConsoleConnections>();
+        builder.Services.AddSingleton<ConsoleBridge>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsoleBridge>());
         return builder;
     }
 

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using Portal.Core.Fabric.Protocol;
 using Portal.HostAgent.Consoles;
+using Portal.Testing;
 
 namespace Portal.HostAgent.Tests.Consoles;
 
@@ -21,7 +22,7 @@ public sealed class FakeConsoleChannel : IConsoleChannel, IDisposable
     {
         lock (_lock)
         {
-            return _pairs.TryGetValue(sessionId, out var pair) ? pair.Portal : null;
+            return _pairs.TryGetValue(sessionId, out var pair) ? pair.Server : null;
         }
     }
 
@@ -48,7 +49,7 @@ public sealed class FakeConsoleChannel : IConsoleChannel, IDisposable
             _pairs[sessionId] = pair;
         }
 
-        return pair.Agent;
+        return pair.Client;
     }
 
     public void Dispose()

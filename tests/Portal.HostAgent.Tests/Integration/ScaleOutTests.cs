@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +12,7 @@ using Portal.Core.Jobs;
 using Portal.Data.Cluster;
 using Portal.Testing;
 using Portal.Web.Features.ApiTokens;
+using Portal.Web.Features.Consoles;
 using Portal.Web.Infrastructure.ChangeFeed;
 
 namespace Portal.HostAgent.Tests.Integration;
@@ -112,6 +115,52 @@ public sealed partial class ScaleOutTests(ScaleOutFixture fabric) : IClassFixtur
             using var after = await b.GetAsync("/api/v1/tokens");
             Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task ConsoleOpenedOnPortalA_OfAVmWhoseHostTalksToPortalB_IsRelayedBetweenTheProcesses_BothWays()
+    {
+        var (vm, jobId) = await fabric.CreateVmAsync($"console-{Guid.NewGuid():N}"[..20], shielded: false);
+        Assert.Equal(JobState.Succeeded, (await fabric.SucceededAsync(jobId)).State);
+        var vmId = vm.Id;
+
+        // host-b's agent long-polls and connects only to portal B; the viewer is on portal A.
+        using var viewer = new ClientWebSocket();
+        viewer.Options.SetRequestHeader("Authorization", fabric.Tenant.DefaultRequestHeaders.Authorization!.ToString());
+        var consoleUri = new UriBuilder(new Uri(fabric.PortalUrl, $"/api/v1/vms/{vmId}/console")) { Scheme = "ws" }.Uri;
+        using var deadline = new CancellationTokenSource(FabricFixture.Deadline);
+        await viewer.ConnectAsync(consoleUri, deadline.Token);
+
+        Assert.Contains($"{vm.Name} login: ", await ReadUntilAsync(viewer, "login: ", deadline.Token));
+        var typed = string.Concat(Enumerable.Repeat("0123456789", 500));
+        await viewer.SendAsync(Encoding.UTF8.GetBytes(typed[..4000]), WebSocketMessageType.Binary, true, deadline.Token);
+        await viewer.SendAsync(Encoding.UTF8.GetBytes(typed[4000..] + "\r"), WebSocketMessageType.Binary, true, deadline.Token);
+        var echoed = await ReadUntilAsync(viewer, "Login incorrect", deadline.Token);
+        Assert.Contains(typed, echoed);
+
+        await viewer.CloseAsync(WebSocketCloseStatus.NormalClosure, "Done.", deadline.Token);
+
+        // Audited once, by the viewer's process; the host's process only relays.
+        var audit = await Eventually.ValueAsync(
+            () => fabric.WithDbAsync(db => db.AuditEntries.Where(a => a.Target.Contains(vmId.ToString()) && a.Action.StartsWith("vm.console"))
+                .OrderBy(a => a.Id).Select(a => a.Action).ToListAsync()),
+            actions => actions.Contains(ConsoleAccess.ClosedAction),
+            "the console's close to be audited");
+        Assert.Equal([ConsoleAccess.OpenedAction, ConsoleAccess.ClosedAction], audit);
+    }
+
+    private static async Task<string> ReadUntilAsync(WebSocket socket, string expected, CancellationToken ct)
+    {
+        var text = new StringBuilder();
+        var buffer = new byte[16 * 1024];
+        while (!text.ToString().Contains(expected, StringComparison.Ordinal))
+        {
+            var received = await socket.ReceiveAsync(buffer, ct);
+            Assert.True(received.MessageType != WebSocketMessageType.Close, $"The console closed: {received.CloseStatusDescription}; read so far: {text}");
+            text.Append(Encoding.UTF8.GetString(buffer, 0, received.Count));
+        }
+
+        return text.ToString();
     }
 
     [Fact]

@@ -41,6 +41,9 @@ public sealed class TestClusterBus : IClusterBus
         return true;
     }
 
+    public Task<IReadOnlyCollection<Guid>> ListeningProcessesAsync(CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyCollection<Guid>>(IsListening ? [ProcessId, OtherProcessId] : []);
+
     /// <summary>A message from another portal process.</summary>
     public void HearFromOther(string topic, string body) => Deliver(new ClusterMessage(topic, OtherProcessId, body));
 

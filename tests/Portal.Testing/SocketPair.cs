@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 
-namespace Portal.HostAgent.Tests.Consoles;
+namespace Portal.Testing;
 
-/// <summary>Two connected WebSockets over loopback TCP: the portal's end and the agent's end of one console session.</summary>
+/// <summary>Two connected WebSockets over loopback TCP: the end that connected and the end that accepted.</summary>
 public sealed class SocketPair : IDisposable
 {
     private readonly TcpClient _client;
@@ -14,13 +14,13 @@ public sealed class SocketPair : IDisposable
     {
         _client = client;
         _server = server;
-        Agent = WebSocket.CreateFromStream(client.GetStream(), new WebSocketCreationOptions { IsServer = false });
-        Portal = WebSocket.CreateFromStream(server.GetStream(), new WebSocketCreationOptions { IsServer = true });
+        Client = WebSocket.CreateFromStream(client.GetStream(), new WebSocketCreationOptions { IsServer = false });
+        Server = WebSocket.CreateFromStream(server.GetStream(), new WebSocketCreationOptions { IsServer = true });
     }
 
-    public WebSocket Agent { get; }
+    public WebSocket Client { get; }
 
-    public WebSocket Portal { get; }
+    public WebSocket Server { get; }
 
     public static async Task<SocketPair> ConnectAsync()
     {
@@ -34,8 +34,8 @@ public sealed class SocketPair : IDisposable
 
     public void Dispose()
     {
-        Agent.Dispose();
-        Portal.Dispose();
+        Client.Dispose();
+        Server.Dispose();
         _client.Dispose();
         _server.Dispose();
     }
