@@ -187,7 +187,7 @@ public sealed class ScaleOutPortalFixture : PortalFixtureBase
                 "--HostAgent:Capacity:StorageGiB=1000",
                 // Slow enough that a tenant sees steps go by, and that a job is still under way when a portal dies.
                 "--HostAgent:Hypervisor:CreateDelay=00:00:02",
-                "--HostAgent:Hypervisor:StartDelay=00:00:03",
+                "--HostAgent:Hypervisor:StartDelay=00:00:04",
             ]));
         }
 
