@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on this machine. On a fresh Debian machine it first installs and starts what
-# the tests need (PostgreSQL, Chromium, docker-compose for checking the compose file, npm's OpenAPI linter and
+# the tests need (PostgreSQL, Chromium, nginx, docker-compose for checking the compose file, npm's OpenAPI linter and
 # client generator, QEMU, swtpm, tpm2-tools and what guest/build.sh needs), and builds the guest template QEMU boots. Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Quota").
 # The last line is the total: "N passed, N failed, N skipped".
 set -euo pipefail
@@ -14,6 +14,8 @@ step "Checking what the tests need"
 missing=()
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The scale-out browser tests start nginx themselves, in front of two portal processes.
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v npm >/dev/null || missing+=(nodejs npm)
 # Real VMs: QEMU with a software TPM per VM, and what guest/build.sh needs to build the guest template.

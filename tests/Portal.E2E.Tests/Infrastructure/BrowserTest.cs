@@ -43,11 +43,13 @@ public abstract class BrowserTest : IAsyncLifetime
     }
 
     /// <summary>A page in a context of its own: another person at another computer.</summary>
-    protected async Task<IPage> NewPageAsync()
+    /// <param name="address">Where the page's portal is; the fixture's by default.</param>
+    protected async Task<IPage> NewPageAsync(Uri? address = null)
     {
+        address ??= Portal.BaseAddress;
         var context = await Portal.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Portal.BaseAddress.ToString(),
+            BaseURL = address.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             BypassCSP = BypassCsp,
         });
@@ -64,7 +66,7 @@ public abstract class BrowserTest : IAsyncLifetime
 
         // The portal must work with no internet (and under a strict CSP): anything fetched from another origin fails
         // here exactly as it would in an isolated data centre, instead of passing only on machines that are online.
-        var origin = Portal.BaseAddress.GetLeftPart(UriPartial.Authority);
+        var origin = address.GetLeftPart(UriPartial.Authority);
         await context.RouteAsync(
             url => !url.StartsWith(origin, StringComparison.OrdinalIgnoreCase),
             route => route.AbortAsync("blockedbyclient"));

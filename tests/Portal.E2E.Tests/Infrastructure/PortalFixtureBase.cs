@@ -74,8 +74,7 @@ public abstract class PortalFixtureBase : IAsyncLifetime
             settings[key] = value;
         }
 
-        _app = new PortalAppFactory(settings);
-        BaseAddress = _app.Start();
+        BaseAddress = await StartPortalAsync(settings);
 
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -87,9 +86,11 @@ public abstract class PortalFixtureBase : IAsyncLifetime
     }
 
     /// <summary>The provider admin as an API client (a short-lived bearer token).</summary>
-    public async Task<HttpClient> AdminApiAsync()
+    public Task<HttpClient> AdminApiAsync() => AdminApiAsync(BaseAddress);
+
+    protected static async Task<HttpClient> AdminApiAsync(Uri portal)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress };
+        var client = new HttpClient { BaseAddress = portal };
         var response = await client.PostAsJsonAsync("/api/v1/auth/token", new TokenRequest(AdminEmail, AdminPassword));
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<SessionTokenResponse>())!;
@@ -105,10 +106,7 @@ public abstract class PortalFixtureBase : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
+        await StopPortalAsync();
 
         if (_database is not null)
         {
@@ -119,6 +117,21 @@ public abstract class PortalFixtureBase : IAsyncLifetime
         if (Directory.Exists(DataFolder))
         {
             Directory.Delete(DataFolder, recursive: true);
+        }
+    }
+
+    /// <summary>Starts the portal (in this process unless overridden) and answers the address browsers open.</summary>
+    protected virtual Task<Uri> StartPortalAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        _app = new PortalAppFactory(settings);
+        return Task.FromResult(_app.Start());
+    }
+
+    protected virtual async Task StopPortalAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
         }
     }
 
