@@ -30,25 +30,29 @@ public static class VmReservation
             return earlier;
         }
 
+        // The catalog needs no lock: read before the subscription's, which is then held for fewer round trips.
+        var template = await db.VmTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Id == request.TemplateId, ct);
+        var size = await db.HardwareProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.HardwareProfileId, ct);
+
         // On SQLite this begins IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken here, so
         // writers run one at a time and wait (busy timeout) instead of failing with "database is locked".
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
         // Held until commit: the next reservation on this subscription reads usage only after ours is written.
-        await db.LockSubscriptionAsync(request.SubscriptionId, ct);
+        var subscription = await db.LockSubscriptionAsync(request.SubscriptionId, request.TenantId, ct);
 
-        var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == request.TenantId, ct)
+        var tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == request.TenantId, ct)
             ?? throw new NotFoundException("Tenant account", request.TenantId);
         tenant.EnsureActive();
 
-        var subscription = await db.Subscriptions.AsNoTracking()
-            .SingleOrDefaultAsync(s => s.Id == request.SubscriptionId && s.TenantId == request.TenantId, ct)
-            ?? throw new NotFoundException("Subscription", request.SubscriptionId);
+        if (subscription is null)
+        {
+            throw new NotFoundException("Subscription", request.SubscriptionId);
+        }
+
         subscription.EnsureActive();
 
         var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == subscription.PlanId, ct);
-        var template = await db.VmTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Id == request.TemplateId, ct);
-        var size = await db.HardwareProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.HardwareProfileId, ct);
         VmRules.EnsureAllowed(plan, template, size, request.Shielded);
 
         var shieldingData = request.ShieldingDataId is { } shieldingDataId
