@@ -87,7 +87,7 @@ public static class VmReservation
         }
 
         await transaction.CommitAsync(ct);
-        return new Result(vm, job, Replayed: false);
+        return new Result(vm, job, Replayed: false) { TemplateName = template.Name, SizeName = size.Name };
     }
 
     /// <summary>The VM an earlier request with this key made; a key reused for a different VM is refused.</summary>
@@ -113,6 +113,14 @@ public static class VmReservation
                 $"This Idempotency-Key was already used to create VM '{vm.Name}' with other values; use a new key for a different VM.");
     }
 
-    /// <summary>The VM and its create job; <paramref name="Replayed"/> when an earlier request with the same key made them.</summary>
-    public sealed record Result(VirtualMachine Vm, Job Job, bool Replayed);
+    /// <summary>
+    /// The VM and its create job; <paramref name="Replayed"/> when an earlier request with the same key made them. A new
+    /// reservation also names the template and size it read; a replay does not.
+    /// </summary>
+    public sealed record Result(VirtualMachine Vm, Job Job, bool Replayed)
+    {
+        public string? TemplateName { get; init; }
+
+        public string? SizeName { get; init; }
+    }
 }
