@@ -13,7 +13,8 @@ internal static class VmProjections
     public static async Task<IReadOnlyList<VmDto>> ToDtosAsync(this PortalDbContext db, IReadOnlyList<VirtualMachine> vms, CancellationToken ct)
     {
         var vmIds = vms.Select(v => v.Id).ToList();
-        var unfinished = db.Jobs.AsNoTracking().Unfinished();
+        // Filtered by VM before the latest is picked per VM: the pick then ranks only these VMs' jobs, not every queued one.
+        var unfinished = db.Jobs.AsNoTracking().Unfinished().Where(j => vmIds.Contains(j.VmId));
         var related = await db.VirtualMachines.AsNoTracking()
             .Where(v => vmIds.Contains(v.Id))
             .Select(v => new
