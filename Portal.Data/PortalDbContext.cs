@@ -58,7 +58,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     /// <summary>
     /// Saves, appending new audit entries to the hash chain (<see cref="AuditChain"/>) in the same transaction as the
     /// change they record. Everything else is written first; then the chain's head is locked, the entries linked after it
-    /// and written. The head is the last lock the transaction takes and is held until it commits (a caller should commit
+    /// and written (on PostgreSQL in one statement). The head is the last lock the transaction takes and is held until it commits (a caller should commit
     /// soon after saving), so appends from every process queue briefly, and cannot deadlock with the row locks the change
     /// itself took. Without a transaction of the caller's, one is begun and committed here. Changes are always accepted
     /// on success.
@@ -84,13 +84,13 @@ public abstract class PortalDbContext(DbContextOptions options)
             {
                 written = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(true, cancellationToken) : 0;
             }
-            finally
+            catch
             {
                 AuditEntries.AddRange(appended);
+                throw;
             }
 
-            await AuditChainStore.AppendAsync(this, appended, cancellationToken);
-            written += await base.SaveChangesAsync(true, cancellationToken);
+            written += await AppendToChainAsync(appended, cancellationToken);
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken);
@@ -98,6 +98,30 @@ public abstract class PortalDbContext(DbContextOptions options)
 
             return written;
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL links and inserts the entries in one statement (<see cref="AuditChainStatement"/>); SQLite, whose
+    /// transaction already holds its only write lock and which has no SHA-256, links them here and saves.
+    /// </summary>
+    private async Task<int> AppendToChainAsync(List<AuditEntry> appended, CancellationToken ct)
+    {
+        if (Database.IsNpgsql())
+        {
+            try
+            {
+                return await AuditChainStatement.InsertLinkedAsync(this, appended, ct);
+            }
+            catch
+            {
+                AuditEntries.AddRange(appended.Where(e => Entry(e).State == EntityState.Detached));
+                throw;
+            }
+        }
+
+        AuditEntries.AddRange(appended);
+        await AuditChainStore.AppendAsync(this, appended, ct);
+        return await base.SaveChangesAsync(true, ct);
     }
 
     /// <summary>Audit entries are chained as they are saved, which reads the chain's head: that is done asynchronously only.</summary>

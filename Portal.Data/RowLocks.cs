@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Subscriptions;
 
 namespace Portal.Data;
 
@@ -15,6 +16,18 @@ public static class RowLocks
                 .SqlQuery<Guid>($"SELECT \"Id\" AS \"Value\" FROM subscriptions WHERE \"Id\" = {subscriptionId} FOR UPDATE")
                 .ToListAsync(ct)
             : Task.CompletedTask;
+
+    /// <summary>
+    /// Locks the subscription row until commit and reads it, held add-ons included, in the same round trip; null when
+    /// <paramref name="tenantId"/> has no such subscription.
+    /// </summary>
+    public static Task<Subscription?> LockSubscriptionAsync(
+        this PortalDbContext db, Guid subscriptionId, Guid tenantId, CancellationToken ct) =>
+        (db.Database.IsNpgsql()
+            ? db.Subscriptions.FromSql($"SELECT * FROM subscriptions WHERE \"Id\" = {subscriptionId} FOR UPDATE")
+            : db.Subscriptions)
+        .AsNoTracking()
+        .SingleOrDefaultAsync(s => s.Id == subscriptionId && s.TenantId == tenantId, ct);
 
     public static Task LockTenantAsync(this PortalDbContext db, Guid tenantId, CancellationToken ct) =>
         db.Database.IsNpgsql()

@@ -4,7 +4,8 @@
 # benchmark instead (agent protocol vs pgbench, on a portal of its own; about 5-10 minutes); --vms the VM creation
 # benchmark (QEMU hosts vs the simulated hypervisor; needs QEMU and swtpm; about 3 minutes); --attestation TPM attestation
 # in HGS against raw ECDSA and RSA signature verification (HGS on SQLite; about 3 minutes). Build output goes to
-# $BENCH_ARTIFACTS (default /tmp/portal-bench-artifacts), so it never touches a test run's bin/obj.
+# $BENCH_ARTIFACTS (default /tmp/portal-bench-artifacts), so it never touches a test run's bin/obj. The HTTP benchmarks
+# also run wrk (installed from apt when missing), pinned with taskset to another CPU than the portal's; --no-wrk skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -33,6 +34,12 @@ SQL
 export PORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=portal;Password=portal"
 # pgbench comes with the server but is not always on PATH.
 PATH="$PATH:/usr/lib/postgresql/$pg_version/bin"
+
+# wrk drives the HTTP benchmarks from outside the portal's process (skipped with --no-wrk); install it if missing.
+if [[ " $* " != *" --no-wrk "* ]] && ! command -v wrk >/dev/null; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
+fi
 
 dotnet build bench/Portal.Bench -c Release --artifacts-path "$artifacts" -warnaserror --nologo -clp:ErrorsOnly
 # The bench stops every process it starts (pgbench) itself; bound the whole run as well.

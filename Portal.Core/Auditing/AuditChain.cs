@@ -32,7 +32,7 @@ public static class AuditChain
         return Convert.ToHexStringLower(SHA256.HashData(Encode(entry)));
     }
 
-    /// <summary>The bytes the hash is taken over.</summary>
+    /// <summary>The bytes the hash is taken over: <see cref="LabelEncoding"/>, the link, then <see cref="EncodeRecord"/>.</summary>
     public static byte[] Encode(ChainedAuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -40,16 +40,37 @@ public static class AuditChain
         Text(writer, Label);
         writer.WriteInt64(entry.Sequence);
         Text(writer, entry.PreviousHash);
-        writer.WriteInt64(Microseconds(entry.At));
-        OptionalId(writer, entry.ActorId);
-        Text(writer, entry.ActorName);
-        OptionalId(writer, entry.TenantId);
-        Text(writer, entry.Action);
-        Text(writer, entry.Target);
-        writer.WriteByte(entry.RemoteAddress is null ? (byte)0 : (byte)1);
-        if (entry.RemoteAddress is not null)
+        writer.WriteFixed(EncodeRecord(entry.At, entry.ActorId, entry.ActorName, entry.TenantId, entry.Action, entry.Target, entry.RemoteAddress));
+        return writer.ToArray();
+    }
+
+    /// <summary>The bytes before an entry's link: the label, as a text.</summary>
+    public static byte[] LabelEncoding()
+    {
+        var writer = new FormatWriter();
+        Text(writer, Label);
+        return writer.ToArray();
+    }
+
+    /// <summary>
+    /// The bytes after an entry's link: everything it records. They do not depend on the entry's place, so a store can
+    /// encode them before it knows the place and link the entry where the head is, with the hash taken over
+    /// <see cref="LabelEncoding"/> ‖ the place (big-endian int64) ‖ the previous hash (as a text) ‖ these bytes.
+    /// </summary>
+    public static byte[] EncodeRecord(
+        DateTimeOffset at, Guid? actorId, string actorName, Guid? tenantId, string action, string target, string? remoteAddress)
+    {
+        var writer = new FormatWriter();
+        writer.WriteInt64(Microseconds(at));
+        OptionalId(writer, actorId);
+        Text(writer, actorName);
+        OptionalId(writer, tenantId);
+        Text(writer, action);
+        Text(writer, target);
+        writer.WriteByte(remoteAddress is null ? (byte)0 : (byte)1);
+        if (remoteAddress is not null)
         {
-            Text(writer, entry.RemoteAddress);
+            Text(writer, remoteAddress);
         }
 
         return writer.ToArray();

@@ -62,6 +62,9 @@ public sealed class AuditEntry
         Hash = AuditChain.ComputeHash(ToChained());
     }
 
+    /// <summary>What the entry records, encoded as its hash covers it after the link (<see cref="AuditChain.EncodeRecord"/>).</summary>
+    public byte[] EncodeRecord() => AuditChain.EncodeRecord(At, ActorId, ActorName, TenantId, Action, Target, RemoteAddress);
+
     /// <summary>The entry as the chain covers it; only for a linked entry.</summary>
     public ChainedAuditEntry ToChained() =>
         new(Sequence ?? throw new InvalidOperationException($"Audit entry {Id} is not linked into the chain."),

@@ -30,25 +30,29 @@ public static class VmReservation
             return earlier;
         }
 
+        // The catalog needs no lock: read before the subscription's, which is then held for fewer round trips.
+        var template = await db.VmTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Id == request.TemplateId, ct);
+        var size = await db.HardwareProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.HardwareProfileId, ct);
+
         // On SQLite this begins IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken here, so
         // writers run one at a time and wait (busy timeout) instead of failing with "database is locked".
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
         // Held until commit: the next reservation on this subscription reads usage only after ours is written.
-        await db.LockSubscriptionAsync(request.SubscriptionId, ct);
+        var subscription = await db.LockSubscriptionAsync(request.SubscriptionId, request.TenantId, ct);
 
-        var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == request.TenantId, ct)
+        var tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == request.TenantId, ct)
             ?? throw new NotFoundException("Tenant account", request.TenantId);
         tenant.EnsureActive();
 
-        var subscription = await db.Subscriptions.AsNoTracking()
-            .SingleOrDefaultAsync(s => s.Id == request.SubscriptionId && s.TenantId == request.TenantId, ct)
-            ?? throw new NotFoundException("Subscription", request.SubscriptionId);
+        if (subscription is null)
+        {
+            throw new NotFoundException("Subscription", request.SubscriptionId);
+        }
+
         subscription.EnsureActive();
 
         var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == subscription.PlanId, ct);
-        var template = await db.VmTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Id == request.TemplateId, ct);
-        var size = await db.HardwareProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.HardwareProfileId, ct);
         VmRules.EnsureAllowed(plan, template, size, request.Shielded);
 
         var shieldingData = request.ShieldingDataId is { } shieldingDataId
@@ -83,7 +87,7 @@ public static class VmReservation
         }
 
         await transaction.CommitAsync(ct);
-        return new Result(vm, job, Replayed: false);
+        return new Result(vm, job, Replayed: false) { TemplateName = template.Name, SizeName = size.Name };
     }
 
     /// <summary>The VM an earlier request with this key made; a key reused for a different VM is refused.</summary>
@@ -109,6 +113,14 @@ public static class VmReservation
                 $"This Idempotency-Key was already used to create VM '{vm.Name}' with other values; use a new key for a different VM.");
     }
 
-    /// <summary>The VM and its create job; <paramref name="Replayed"/> when an earlier request with the same key made them.</summary>
-    public sealed record Result(VirtualMachine Vm, Job Job, bool Replayed);
+    /// <summary>
+    /// The VM and its create job; <paramref name="Replayed"/> when an earlier request with the same key made them. A new
+    /// reservation also names the template and size it read; a replay does not.
+    /// </summary>
+    public sealed record Result(VirtualMachine Vm, Job Job, bool Replayed)
+    {
+        public string? TemplateName { get; init; }
+
+        public string? SizeName { get; init; }
+    }
 }

@@ -3,7 +3,8 @@ using Npgsql;
 namespace Portal.Bench;
 
 /// <summary>
-/// Command-line settings: <c>--duration</c>, <c>--warmup</c> (seconds), <c>--concurrency</c>, <c>--no-pgbench</c>, and
+/// Command-line settings: <c>--duration</c>, <c>--warmup</c> (seconds), <c>--concurrency</c>, <c>--no-pgbench</c>,
+/// <c>--no-wrk</c>, and
 /// <c>--jobs</c> (the job benchmark instead of the HTTP ones) with <c>--jobs-count</c> and <c>--jobs-hosts</c>, and
 /// <c>--vms</c> (VM creation on QEMU against the simulated hypervisor) with <c>--vm-count</c>, <c>--guest-folder</c>
 /// and <c>--acceleration</c>, and <c>--attestation</c> (TPM attestation in HGS against raw signature verification) with
@@ -13,10 +14,10 @@ public sealed record BenchOptions(
     TimeSpan Warmup, TimeSpan Duration, int Concurrency, bool RunPgbench, string ServerConnectionString,
     bool Jobs = false, int JobCount = 2000, IReadOnlyList<int>? JobHosts = null,
     bool Vms = false, int VmCount = 3, string GuestFolder = "", string Acceleration = "Tcg",
-    bool Attestation = false, int AttestationHosts = 8)
+    bool Attestation = false, int AttestationHosts = 8, bool RunWrk = true)
 {
     public const string Usage =
-        "usage: Portal.Bench [--duration SECONDS=10] [--warmup SECONDS=5] [--concurrency N=16] [--no-pgbench]\n"
+        "usage: Portal.Bench [--duration SECONDS=10] [--warmup SECONDS=5] [--concurrency N=16] [--no-pgbench] [--no-wrk]\n"
         + "       Portal.Bench --jobs [--jobs-count N=2000] [--jobs-hosts K,K=4,16] [--duration S] [--warmup S] [--no-pgbench]\n"
         + "       Portal.Bench --vms [--vm-count N=3] [--guest-folder DIR=/tmp/portal-bench-guest] [--acceleration Tcg|Auto]\n"
         + "       Portal.Bench --attestation [--attestation-hosts K=8] [--duration S] [--warmup S] [--concurrency N]\n"
@@ -28,6 +29,7 @@ public sealed record BenchOptions(
         var duration = 10;
         var concurrency = 16;
         var pgbench = true;
+        var wrk = true;
         var jobs = false;
         var jobCount = 2000;
         IReadOnlyList<int> jobHosts = [4, 16];
@@ -52,6 +54,9 @@ public sealed record BenchOptions(
                     break;
                 case "--no-pgbench":
                     pgbench = false;
+                    break;
+                case "--no-wrk":
+                    wrk = false;
                     break;
                 case "--jobs":
                     jobs = true;
@@ -110,7 +115,7 @@ public sealed record BenchOptions(
         }
 
         return new BenchOptions(TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), concurrency, pgbench, server,
-            jobs, jobCount, jobHosts, vms, vmCount, guestFolder, acceleration, attestation, attestationHosts);
+            jobs, jobCount, jobHosts, vms, vmCount, guestFolder, acceleration, attestation, attestationHosts, wrk);
     }
 
     private static int PositiveInt(string[] args, int index, bool allowZero = false)

@@ -89,6 +89,9 @@ internal static class BenchProgram
         var offer = await setup.CreateOfferAsync(ct);
         var reader = await setup.CreateTenantAsync("reader", offer.PlanId, subscriptions: 1, ct);
         var writer = await setup.CreateTenantAsync("writer", offer.PlanId, subscriptions: options.Concurrency + 1, ct);
+        var lister = await setup.CreateTenantAsync("lister", offer.PlanId, subscriptions: 1, ct);
+        Progress($"creating the lister's {PortalScenarios.ListedVms} VMs");
+        await setup.CreateVmsAsync(lister, offer, PortalScenarios.ListedVms, ct);
 
         using var client = new HttpClient(new SocketsHttpHandler
         {
@@ -100,7 +103,7 @@ internal static class BenchProgram
         {
             BaseAddress = address,
         };
-        var http = new PortalScenarios(client, reader, writer, offer);
+        var http = new PortalScenarios(client, reader, writer, lister, offer);
         await http.CheckAsync(ct);
 
         var hello = await MeasureAsync(runner, $"GET {BenchPortal.HelloPath} (no token, same pipeline)", http.Hello, ct);
@@ -108,6 +111,7 @@ internal static class BenchProgram
         table.Add(await MeasureAsync(runner, $"GET {BenchPortal.HelloPath} with bearer (token authentication only)", http.HelloWithBearer, ct), hello);
         table.Add(await MeasureAsync(runner, "GET /api/v1/tokens (bearer)", http.ListTokens, ct), hello);
         table.Add(await MeasureAsync(runner, "GET /api/v1/subscriptions (bearer, quota usage)", http.ListSubscriptions, ct), hello);
+        table.Add(await MeasureAsync(runner, $"GET /api/v1/vms, {PortalScenarios.ListedVms} VMs (bearer)", http.ListVms, ct), hello);
 
         await using (var raw = await RawTransaction.CreateAsync(portal.ConnectionString, options.Concurrency, ct))
         {
@@ -115,6 +119,20 @@ internal static class BenchProgram
             table.Add(floor);
             table.Add(await MeasureAsync(runner, "POST /api/v1/vms, a subscription per worker", http.CreateVmOwnSubscription, ct), floor);
             table.Add(await MeasureAsync(runner, "POST /api/v1/vms, all workers on one subscription", http.CreateVmSharedSubscription, ct), floor);
+        }
+
+        var roundTrips = new[]
+        {
+            await RequestRoundTrips.CaptureAsync(http.CreateVmOwnSubscription, ct),
+            await RequestRoundTrips.CaptureAsync(http.ListVms, ct),
+        };
+
+        var wrkResults = options.RunWrk && WrkBench.Find() is { } wrk
+            ? await RunWrkAsync(wrk, address, reader, lister, options, ct)
+            : null;
+        if (wrkResults is null)
+        {
+            Progress(options.RunWrk ? "wrk or taskset is not on PATH: no wrk runs" : "wrk skipped (--no-wrk)");
         }
 
         var vms = await CountVmsAsync(portal, ct);
@@ -136,6 +154,34 @@ internal static class BenchProgram
             $"{options.Concurrency} concurrent workers · {options.Warmup.TotalSeconds:0} s warm-up + {options.Duration.TotalSeconds:0} s measured per benchmark · load generator in the portal's process · {vms:N0} VMs reserved in all · CPU busy before start {busyBefore:0}%"));
         Console.WriteLine();
         Console.Write(table.Render());
+        if (wrkResults is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine(Invariant(
+                $"wrk: 1 thread, {options.Concurrency} connections, {options.Warmup.TotalSeconds:0} s warm-up + {options.Duration.TotalSeconds:0} s per target · portal pinned to CPU 0, wrk to CPU {WrkBench.ClientCpu} (taskset) · PostgreSQL not pinned"));
+            Console.WriteLine();
+            Console.Write(WrkBench.Render(wrkResults));
+        }
+
+        Console.WriteLine();
+        Console.Write(RequestRoundTrips.Render(roundTrips));
+        foreach (var command in roundTrips.SelectMany(c => c))
+        {
+            Progress($"  {command.Origin} · {command.Kind} {command.Text.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    /// <summary>hello, hello with a bearer token and the VM list through wrk, pinned away from the portal.</summary>
+    private static async Task<IReadOnlyList<WrkResult>> RunWrkAsync(
+        string wrk, Uri address, BenchTenant reader, BenchTenant lister, BenchOptions options, CancellationToken ct)
+    {
+        Progress(Invariant($"wrk: portal on CPU 0, wrk on CPU {WrkBench.ClientCpu}"));
+        return await WrkBench.RunAsync(wrk, address,
+        [
+            ($"GET {BenchPortal.HelloPath} (no token)", BenchPortal.HelloPath, null),
+            ($"GET {BenchPortal.HelloPath} with bearer", BenchPortal.HelloPath, reader.BearerToken),
+            ($"GET /api/v1/vms, {PortalScenarios.ListedVms} VMs (bearer)", PortalScenarios.VmListPath, lister.BearerToken),
+        ], options.Concurrency, options.Warmup, options.Duration, ct);
     }
 
     /// <summary>The job benchmark on a portal of its own: the fabric controller sweeps every 50 ms.</summary>

@@ -6,8 +6,13 @@ using Portal.Web.Features.VirtualMachines;
 namespace Portal.Bench;
 
 /// <summary>The HTTP benchmarks, each one request against the portal on the same Kestrel server.</summary>
-public sealed class PortalScenarios(HttpClient client, BenchTenant reader, BenchTenant writer, BenchOffer offer)
+public sealed class PortalScenarios(HttpClient client, BenchTenant reader, BenchTenant writer, BenchTenant lister, BenchOffer offer)
 {
+    /// <summary>The lister's VM list: one page of all its <see cref="ListedVms"/> VMs.</summary>
+    public const int ListedVms = 100;
+
+    public static string VmListPath => $"/api/v1/vms?top={ListedVms}";
+
     /// <summary>Baseline: the bench's hello endpoint behind the portal's middleware; no token (nothing to authenticate).</summary>
     public BenchOperation Hello => (_, _, ct) => SendAsync(new HttpRequestMessage(HttpMethod.Get, BenchPortal.HelloPath), HttpStatusCode.OK, ct);
 
@@ -17,6 +22,9 @@ public sealed class PortalScenarios(HttpClient client, BenchTenant reader, Bench
     public BenchOperation ListTokens => (_, _, ct) => GetAsync("/api/v1/tokens", ct);
 
     public BenchOperation ListSubscriptions => (_, _, ct) => GetAsync("/api/v1/subscriptions", ct);
+
+    /// <summary>The lister tenant's VMs, 100 in one page, with their template, size and unfinished job.</summary>
+    public BenchOperation ListVms => (_, _, ct) => GetAsync(VmListPath, lister.BearerToken, ct);
 
     /// <summary>Each worker creates VMs in its own subscription: reservations do not queue behind each other.</summary>
     public BenchOperation CreateVmOwnSubscription => (worker, sequence, ct) => CreateVmAsync(writer.SubscriptionIds[worker], sequence, ct);
@@ -33,7 +41,7 @@ public sealed class PortalScenarios(HttpClient client, BenchTenant reader, Bench
             throw new InvalidOperationException($"{BenchPortal.HelloPath} answered '{hello}', not the bench's hello endpoint.");
         }
 
-        foreach (var check in new[] { ListTokens, ListSubscriptions })
+        foreach (var check in new[] { ListTokens, ListSubscriptions, ListVms })
         {
             if (await check(0, 0, ct) is { } error)
             {
@@ -42,10 +50,12 @@ public sealed class PortalScenarios(HttpClient client, BenchTenant reader, Bench
         }
     }
 
-    private Task<string?> GetAsync(string path, CancellationToken ct)
+    private Task<string?> GetAsync(string path, CancellationToken ct) => GetAsync(path, reader.BearerToken, ct);
+
+    private Task<string?> GetAsync(string path, string bearerToken, CancellationToken ct)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reader.BearerToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         return SendAsync(request, HttpStatusCode.OK, ct);
     }
 

@@ -10,6 +10,7 @@ using Portal.Web.Features.Account;
 using Portal.Web.Features.Gallery;
 using Portal.Web.Features.Plans;
 using Portal.Web.Features.Subscriptions;
+using Portal.Web.Features.VirtualMachines;
 
 namespace Portal.Bench;
 
@@ -63,6 +64,18 @@ public sealed partial class PortalSetup(Uri baseAddress)
         }
 
         return new BenchTenant(email, api.DefaultRequestHeaders.Authorization!.Parameter!, ids);
+    }
+
+    /// <summary>Creates <paramref name="count"/> VMs in the tenant's first subscription, four requests at a time.</summary>
+    public async Task CreateVmsAsync(BenchTenant tenant, BenchOffer offer, int count, CancellationToken ct)
+    {
+        using var api = new HttpClient { BaseAddress = baseAddress };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.BearerToken);
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (i, token) =>
+        {
+            var request = new CreateVmRequest(tenant.SubscriptionIds[0], $"listed-{i:000}", offer.TemplateId, offer.SizeId, false);
+            await EnsureAsync(await api.PostAsJsonAsync("/api/v1/vms", request, Json, token), HttpStatusCode.Accepted, token);
+        });
     }
 
     private async Task SignUpAsync(string name, string email, string password, CancellationToken ct)

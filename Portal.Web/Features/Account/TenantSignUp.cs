@@ -32,16 +32,17 @@ public sealed class TenantSignUp(PortalDbContext db, UserManager<PortalUser> use
 
         await EnsurePasswordAcceptedAsync(user, input.Password);
 
+        // Hashing is deliberately slow: done before the transaction, it holds no lock, least of all the audit chain's.
+        user.PasswordHash = users.PasswordHasher.HashPassword(user, input.Password);
+
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.Tenants.Add(tenant);
-        db.AuditEntries.Add(AuditEntry.Record(
-            actor with { UserId = user.Id, Name = user.Email }, "tenant.signed-up", $"tenant:{tenant.Id} ({tenant.Name})", tenant.Id, now));
         await db.SaveChangesAsync(ct);
 
         IdentityResult created;
         try
         {
-            created = await users.CreateAsync(user, input.Password);
+            created = await users.CreateAsync(user);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -54,6 +55,10 @@ public sealed class TenantSignUp(PortalDbContext db, UserManager<PortalUser> use
             throw ToValidation(created);
         }
 
+        // Last, so the chain's head is held only for the append and the commit.
+        db.AuditEntries.Add(AuditEntry.Record(
+            actor with { UserId = user.Id, Name = user.Email }, "tenant.signed-up", $"tenant:{tenant.Id} ({tenant.Name})", tenant.Id, now));
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return user;
     }

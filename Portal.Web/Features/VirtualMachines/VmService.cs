@@ -82,7 +82,10 @@ public sealed class VmService(
             await changes.PublishAsync(new PortalChange(ChangeKind.Job, reserved.Job.Id, tenantId), ct);
         }
 
-        return ((await db.ToDtosAsync([reserved.Vm], ct))[0], reserved.Job.Id, reserved.Replayed);
+        var vm = reserved is { TemplateName: { } templateName, SizeName: { } sizeName }
+            ? reserved.Vm.ToDto(templateName, sizeName, reserved.Job)
+            : (await db.ToDtosAsync([reserved.Vm], ct))[0];
+        return (vm, reserved.Job.Id, reserved.Replayed);
     }
 
     /// <summary>Queues start, shut down, turn off, restart or delete; refused while another job for the VM is unfinished.</summary>
