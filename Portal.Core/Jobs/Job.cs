@@ -195,13 +195,21 @@ public sealed class Job
         return LeaseExpiresAt.Value;
     }
 
-    /// <summary>Records a step's progress (and renews the lease). A step the plan does not list is refused.</summary>
+    /// <summary>Records a step's progress (and renews the lease); a step that ended keeps its end. A step the plan does not list is refused.</summary>
     public DateTimeOffset ReportStep(
         Guid hostId, long fencingToken, JobStepKind kind, JobStepState state, string? message, TimeSpan lease, DateTimeOffset now)
     {
         var renewed = RenewLease(hostId, fencingToken, lease, now);
         var step = _steps.Find(s => s.Kind == kind)
             ?? throw DomainValidationException.For("Step", $"A {Type} job has no step {kind}.");
+
+        // A step's end stands for this attempt: a report of it arriving later (sent twice, or overtaken in flight by the
+        // step's end) changes nothing.
+        if (step.IsDone || step.State == JobStepState.Failed)
+        {
+            return renewed;
+        }
+
         step.Move(state, message, now);
         StateChangedAt = now;
         return renewed;

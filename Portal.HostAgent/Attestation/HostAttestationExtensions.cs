@@ -9,7 +9,7 @@ namespace Portal.HostAgent.Attestation;
 public static class HostAttestationExtensions
 {
     /// <summary>
-    /// Adds attestation with options from the <c>HostAgent</c> section (<c>HgsUrl</c>, <c>AttestationMode</c>,
+    /// Adds attestation with options from the <c>HostAgent</c> section (<c>HgsUrl</c>, <c>HgsTimeout</c>, <c>AttestationMode</c>,
     /// <c>HostName</c>, <c>DataFolder</c>, <c>AttestationInterval</c>, <c>Simulate:*</c>) and the TPM <c>HostAgent:Tpm:Kind</c>
     /// names: the software TPM (the default), or a real TPM 2.0 or swtpm through tpm2-tools. The agent attests at start
     /// and periodically; consumers take <see cref="IHostHealth"/> and <see cref="IKeyReleaseClient"/>.
@@ -36,10 +36,10 @@ public static class HostAttestationExtensions
         services.AddSingleton<HostTransportKey>();
         services.AddHttpClient(HgsClient.HttpClientName, (provider, client) =>
         {
-            var url = provider.GetRequiredService<IOptions<HostAttestationOptions>>().Value.HgsUrl;
+            var options = provider.GetRequiredService<IOptions<HostAttestationOptions>>().Value;
             // A trailing slash keeps an HGS base path (e.g. http://portal/hgs-root/) when routes are combined.
-            client.BaseAddress = url is null ? null : new Uri(url.ToString().TrimEnd('/') + "/");
-            client.Timeout = TimeSpan.FromSeconds(30);
+            client.BaseAddress = options.HgsUrl is { } url ? new Uri(url.ToString().TrimEnd('/') + "/") : null;
+            client.Timeout = options.HgsTimeout;
         });
         services.AddSingleton<HostHealthService>();
         services.AddSingleton<IHostHealth>(provider => provider.GetRequiredService<HostHealthService>());

@@ -33,6 +33,13 @@ public sealed class HostAttestationOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan AttestationRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The longest the agent waits for one answer from HGS. A slower HGS counts as unavailable, so a shielded start
+    /// fails closed in bounded time instead of holding its job.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan HgsTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Admin-trusted mode: the host group this host belongs to.</summary>
     public string? HostGroup { get; set; }
 

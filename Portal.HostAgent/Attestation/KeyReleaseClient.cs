@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Portal.Core.Attestation;
 using Portal.Core.Attestation.Evidence;
 using Portal.Core.Attestation.Protocol;
@@ -11,7 +12,13 @@ namespace Portal.HostAgent.Attestation;
 /// Releases VM keys through HGS for this host: refuses before sending anything when the host is not healthy, proves
 /// possession of the transport key, and unwraps the answer with it — a key wrapped for anyone else is refused.
 /// </summary>
-public sealed class KeyReleaseClient(IHostHealth health, HostTransportKey transportKey, IHttpClientFactory http, TimeProvider time, ILogger<KeyReleaseClient> logger) : IKeyReleaseClient
+public sealed class KeyReleaseClient(
+    IHostHealth health,
+    HostTransportKey transportKey,
+    IHttpClientFactory http,
+    IOptions<HostAttestationOptions> options,
+    TimeProvider time,
+    ILogger<KeyReleaseClient> logger) : IKeyReleaseClient
 {
     public Task<byte[]> ReleaseKeyProtectorAsync(byte[] keyProtector, CancellationToken cancellationToken) =>
         ReleaseAsync(keyProtector, isKeyProtector: true, cancellationToken);
@@ -37,8 +44,14 @@ public sealed class KeyReleaseClient(IHostHealth health, HostTransportKey transp
         {
             response = await new HgsClient(http.CreateClient(HgsClient.HttpClientName)).ReleaseAsync(request, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException
-                                   || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var timeout = options.Value.HgsTimeout;
+            logger.LogWarning("HGS did not answer a key release within {Timeout}", timeout);
+            throw new KeyReleaseRefusedException(KeyReleaseRefusal.Unavailable,
+                $"HGS did not answer within {timeout.TotalSeconds:0.###} seconds (HostAgent:HgsTimeout); no key was released.");
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException)
         {
             logger.LogWarning("HGS could not be reached for a key release: {Error}", e.Message);
             throw new KeyReleaseRefusedException(KeyReleaseRefusal.Unavailable, $"HGS could not be reached; no key was released: {e.Message}");

@@ -335,7 +335,8 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
 
     /// <summary>
     /// After a restart every VM is Off, as on a real host: its memory did not survive, and a copied folder is only a
-    /// stopped VM. Running it again is a new start — for a shielded VM, one that asks HGS for its key.
+    /// stopped VM. Running it again is a new start — for a shielded VM, one that asks HGS for its key. A creation the
+    /// crash interrupted is removed, so it can be made again.
     /// </summary>
     private void Load()
     {
@@ -360,6 +361,13 @@ public sealed class SimulatedHypervisorDriver : IHypervisorDriver
             {
                 _logger.LogWarning(e, "Skipping unreadable VM configuration {File}", file);
             }
+        }
+
+        // A creation cut short by a crash leaves a folder with no configuration: never a VM, only part of a disk.
+        foreach (var folder in Directory.EnumerateDirectories(_root).Where(f => !File.Exists(Path.Combine(f, ConfigurationFile))))
+        {
+            _logger.LogWarning("Removing {Folder}: a VM's creation there was cut short", folder);
+            TryDelete(folder);
         }
     }
 

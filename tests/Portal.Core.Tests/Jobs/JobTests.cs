@@ -98,6 +98,22 @@ public sealed class JobTests
     }
 
     [Fact]
+    public void ReportStep_OfAStepThatEnded_RenewsTheLeaseButKeepsTheEnd()
+    {
+        var job = Claimed(out var fencing);
+        job.ReportStep(HostA, fencing, JobStepKind.FetchTemplateDisk, JobStepState.Succeeded, "fetched", Lease, Now.AddSeconds(10));
+
+        var renewed = job.ReportStep(HostA, fencing, JobStepKind.FetchTemplateDisk, JobStepState.Running, "fetching 50 %", Lease, Now.AddSeconds(20));
+        job.ReportStep(HostA, fencing, JobStepKind.FetchTemplateDisk, JobStepState.Succeeded, "fetched again", Lease, Now.AddSeconds(20));
+
+        Assert.Equal(Now.AddSeconds(50), renewed);
+        var step = job.Steps[0];
+        Assert.Equal(JobStepState.Succeeded, step.State);
+        Assert.Equal("fetched", step.Message);
+        Assert.Equal(Now.AddSeconds(10), step.FinishedAt);
+    }
+
+    [Fact]
     public void ReportStep_StaleFencingNumber_IsRejectedAndChangesNothing()
     {
         var job = Claimed(out var fencing);
