@@ -133,7 +133,10 @@ public sealed class JobExecutor(
             return true;
         }, ct);
 
-    /// <summary>A report lost in transport is sent again a few times; the lease gives it time.</summary>
+    /// <summary>
+    /// A report lost in transport or left unanswered is sent again a few times (the portal takes a repeat as the same
+    /// report); the lease gives it time.
+    /// </summary>
     private async Task WithRetriesAsync<T>(Func<Task<T>> send, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
@@ -143,7 +146,7 @@ public sealed class JobExecutor(
                 await send();
                 return;
             }
-            catch (HttpRequestException e) when (attempt < 3)
+            catch (Exception e) when (attempt < 3 && TransientFailure.Is(e, ct))
             {
                 logger.LogWarning("A job report did not reach the portal ({Error}); sending it again", e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(attempt), time, ct);

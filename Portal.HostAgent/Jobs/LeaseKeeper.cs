@@ -66,7 +66,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                     await _run.CancelAsync();
                     return;
                 }
-                catch (HttpRequestException e)
+                catch (Exception e) when (TransientFailure.Is(e, ct))
                 {
                     _logger.LogWarning("Job {JobId}: the lease could not be renewed ({Error}); trying again", _job.JobId, e.Message);
                 }

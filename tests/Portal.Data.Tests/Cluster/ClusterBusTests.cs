@@ -111,7 +111,6 @@ public sealed class ClusterBusTests : IAsyncLifetime
 
         Assert.False(confirmed);
         Assert.False(_b.Bus.IsListening, "B still trusted that it heard everything when the publisher gave up on it");
-        Assert.True(_a.Bus.IsListening);
         release.Set();
         await Eventually.Async(() => Task.FromResult(_b.Bus.IsListening), what: "B trusting itself again once unstuck");
     }

@@ -15,10 +15,20 @@ internal sealed class FakeJobChannel(TimeProvider time) : IJobChannel
     private readonly Lock _lock = new();
     private readonly List<object> _accepted = [];
     private readonly Queue<JobAssignment> _jobs = new();
+    private readonly HashSet<object> _timedOut = [];
     private bool _lost;
 
     /// <summary>Picks the call (a report, or the string "lease" / "shielding-data") from which the lease is lost.</summary>
     public Func<object, bool>? LoseLeaseWhen { get; set; }
+
+    /// <summary>Picks calls that get no answer in time, as an HTTP client's timeout reports it; each call at most once.</summary>
+    public Func<object, bool>? TimeOutOnceWhen { get; set; }
+
+    /// <summary>Completes at the first call that timed out.</summary>
+    public TaskCompletionSource TimedOut { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a lease renewal is accepted.</summary>
+    public TaskCompletionSource LeaseRenewed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Runs when a key protector arrives, before it is accepted.</summary>
     public Action<KeyProtectorReport>? OnKeyProtector { get; set; }
@@ -95,6 +105,7 @@ internal sealed class FakeJobChannel(TimeProvider time) : IJobChannel
     {
         LeaseAsked.TrySetResult();
         Accept("lease");
+        LeaseRenewed.TrySetResult();
         return Task.FromResult(new LeaseRenewal(time.GetUtcNow().AddMinutes(1)));
     }
 
@@ -121,6 +132,12 @@ internal sealed class FakeJobChannel(TimeProvider time) : IJobChannel
     {
         lock (_lock)
         {
+            if (TimeOutOnceWhen?.Invoke(call) == true && _timedOut.Add(call))
+            {
+                TimedOut.TrySetResult();
+                throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout.", new TimeoutException());
+            }
+
             _lost |= LoseLeaseWhen?.Invoke(call) == true;
             if (_lost)
             {

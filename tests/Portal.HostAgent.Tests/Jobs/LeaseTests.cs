@@ -58,6 +58,39 @@ public sealed class LeaseTests : IDisposable
     }
 
     [Fact]
+    public async Task RenewalUnansweredInTime_IsTriedAgainAtTheNextThird_AndTheJobGoesOn()
+    {
+        var gate = new TaskCompletionSource();
+        _agent.Templates.Gate = gate.Task;
+        _agent.Portal.TimeOutOnceWhen = call => call is "lease";
+        var job = AgentUnderTest.Job(JobType.Create, AgentUnderTest.ShieldedVm());
+
+        var running = _agent.Executor.RunAsync(job, CancellationToken.None);
+        await _agent.Templates.Asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        _agent.Time.Advance(job.LeaseDuration / 3);
+        await _agent.Portal.TimedOut.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        _agent.Time.Advance(job.LeaseDuration / 3);
+        await _agent.Portal.LeaseRenewed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        gate.SetResult();
+
+        Assert.Equal(JobRunOutcome.Succeeded, await running.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task StepReportUnansweredInTime_IsSentAgain_AndTheJobSucceeds()
+    {
+        _agent.Portal.TimeOutOnceWhen = call => call is StepReport { Step: JobStepKind.WriteDisk, State: JobStepState.Running };
+        var job = AgentUnderTest.Job(JobType.Create, AgentUnderTest.ShieldedVm());
+
+        var running = _agent.Executor.RunAsync(job, CancellationToken.None);
+        await _agent.Portal.TimedOut.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        _agent.Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(JobRunOutcome.Succeeded, await running.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Single(_agent.Portal.Steps, s => (s.Step, s.State) == (JobStepKind.WriteDisk, JobStepState.Running));
+    }
+
+    [Fact]
     public async Task RenewalRefused_CancelsTheStepUnderWay_AndReportsNothingMore()
     {
         _agent.Templates.Gate = new TaskCompletionSource().Task;
