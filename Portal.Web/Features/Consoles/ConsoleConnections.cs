@@ -43,15 +43,7 @@ public sealed class ConsoleConnections(
                 return;
             }
 
-            try
-            {
-                end = await ConsoleRelay.RunAsync(viewer, host, ct);
-            }
-            finally
-            {
-                // A host end bridged from another process belongs to this request (a local one, to the host's).
-                (host as ClusterConsoleSocket)?.Dispose();
-            }
+            end = await ConsoleRelay.RunAsync(viewer, host, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -60,6 +52,14 @@ public sealed class ConsoleConnections(
         finally
         {
             broker.Close(session);
+
+            // A host end bridged from another process belongs to this request (a local one, to the host's request),
+            // also when it arrived just as the wait for it ran out.
+            if (session.AgentArrived is { IsCompletedSuccessfully: true, Result: ClusterConsoleSocket bridged })
+            {
+                bridged.Dispose();
+            }
+
             await bridge.WithdrawAsync(session);
             var duration = time.GetUtcNow() - opened;
             logger.LogInformation("Console session {SessionId} closed after {Duration}: {Reason}", session.Id, duration, end.Reason);
