@@ -70,6 +70,30 @@ internal static class BenchProgram
             return;
         }
 
+        if (options.Fleet)
+        {
+            await FleetBench.RunAsync(options, ct);
+            return;
+        }
+
+        if (options.Recovery)
+        {
+            await RecoveryBench.RunAsync(options, ct);
+            return;
+        }
+
+        if (options.Circuits)
+        {
+            await CircuitBench.RunAsync(options, ct);
+            return;
+        }
+
+        if (options.Upload)
+        {
+            await UploadBench.RunAsync(options, ct);
+            return;
+        }
+
         var runner = new LoadRunner(options.Concurrency, options.Warmup, options.Duration);
         var table = new ResultTable();
 
