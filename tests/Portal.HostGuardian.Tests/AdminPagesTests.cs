@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Portal.Core.Attestation;
 using Portal.Core.Attestation.Protocol;
 using Portal.HostGuardian.Tests.Infrastructure;
+using Portal.Testing;
 
 namespace Portal.HostGuardian.Tests;
 
@@ -89,7 +90,7 @@ public sealed partial class AdminPagesTests
         var page = await client.GetStringAsync("/hgs/admin/baselines");
 
         using var signOut = await client.PostAsync("/hgs/admin/sign-out", new FormUrlEncodedContent(
-            new Dictionary<string, string> { ["__RequestVerificationToken"] = AntiforgeryToken(page) }));
+            new Dictionary<string, string> { [AntiforgeryForm.FieldName] = AntiforgeryForm.TokenIn(page) }));
 
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
         using var after = await client.GetAsync("/hgs/admin/baselines");
@@ -136,7 +137,7 @@ public sealed partial class AdminPagesTests
         return await client.PostAsync(SignInPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "hgs-sign-in",
-            ["__RequestVerificationToken"] = AntiforgeryToken(form),
+            [AntiforgeryForm.FieldName] = AntiforgeryForm.TokenIn(form),
             ["Input.AdminKey"] = key,
         }));
     }
@@ -147,13 +148,6 @@ public sealed partial class AdminPagesTests
         response.EnsureSuccessStatusCode();
         return "page-group";
     }
-
-    private static string AntiforgeryToken(string html) =>
-        AntiforgeryField().Match(html) is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value)
-            : throw new InvalidOperationException("The page has no antiforgery token.");
-
-    [GeneratedRegex("<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 
     [GeneratedRegex("<script src=\"([^\"]*_framework/blazor\\.web[^\"]*\\.js)\"")]
     private static partial Regex BlazorScript();

@@ -1,3 +1,5 @@
+using Portal.Testing;
+
 namespace Portal.E2E.Tests.ScaleOut;
 
 /// <summary>One portal as its own <c>dotnet Portal.Web.dll</c> process on a loopback port.</summary>

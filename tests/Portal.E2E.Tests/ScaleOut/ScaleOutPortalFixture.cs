@@ -10,13 +10,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Portal.Core.Attestation;
-using Portal.Core.Attestation.Protocol;
 using Portal.Core.Fabric;
 using Portal.E2E.Tests.Infrastructure;
-using Portal.HostAgent.Attestation;
-using Portal.HostAgent.Tpm;
 using Portal.HostGuardian;
 using Portal.Testing;
 using Portal.Web.Features.Fabric;
@@ -169,7 +164,7 @@ public sealed class ScaleOutPortalFixture : PortalFixtureBase
         foreach (var name in names)
         {
             var folder = Path.Combine(DataFolder, "hosts", name);
-            await RegisterWithHgsAsync(name, folder);
+            await HgsRegistration.RegisterSoftwareTpmAsync(name, folder, _hgsUrl, _hgsAdminKey);
             var issued = await (await admin.PostAsJsonAsync("/api/admin/v1/fabric/join-tokens", new CreateJoinTokenRequest(1)))
                 .Content.ReadFromJsonAsync<IssuedJoinToken>(Json);
             _agents.Add(ChildProcess.StartBuilt(name, "Portal.HostAgent.dll",
@@ -196,22 +191,6 @@ public sealed class ScaleOutPortalFixture : PortalFixtureBase
             var hosts = (await admin.GetFromJsonAsync<Page<FabricHostDto>>("/api/admin/v1/fabric/hosts", Json))!.Items;
             return names.All(n => hosts.Any(h => h.Name == n && h.State == HostState.Active && h.LastHeartbeatAt is not null));
         }, Deadline, "both hosts to join and beat");
-    }
-
-    /// <summary>The HGS admin's part: registers the endorsement key of the host's software TPM (made in its data folder).</summary>
-    private async Task RegisterWithHgsAsync(string name, string folder)
-    {
-        var attestation = new HostAttestationOptions { DataFolder = folder, HostName = name };
-        using var tpm = new SoftwareTpm(Options.Create(attestation), TimeProvider.System);
-        await tpm.InitializeAsync(CancellationToken.None);
-        using var hgs = new HttpClient { BaseAddress = _hgsUrl };
-        using var request = new HttpRequestMessage(HttpMethod.Post, HgsRoutes.Admin + "/hosts")
-        {
-            Content = JsonContent.Create(new RegisterHostRequest(name, AttestationMode.TpmTrusted, tpm.EndorsementKey.ToArray()), options: Json),
-        };
-        request.Headers.Add(HgsRoutes.AdminKeyHeader, _hgsAdminKey);
-        using var registered = await hgs.SendAsync(request);
-        Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
     }
 
     private static async Task<Guid> PostAsync(HttpClient api, string path, object body)

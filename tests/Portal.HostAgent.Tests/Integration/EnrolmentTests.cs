@@ -1,3 +1,5 @@
+using Portal.Testing;
+
 namespace Portal.HostAgent.Tests.Integration;
 
 /// <summary>The agent's process as a container supervisor sees it.</summary>
@@ -16,7 +18,7 @@ public sealed class EnrolmentTests : IDisposable
     [Fact]
     public async Task NoTokenAndNoCredential_ExitsZeroSayingHowToEnrol_SoOnFailureRestartsLeaveItStopped()
     {
-        await using var agent = AgentProcess.Start("Portal.HostAgent.dll",
+        await using var agent = ChildProcess.StartBuilt("agent", "Portal.HostAgent.dll",
         [
             "--HostAgent:PortalUrl=http://127.0.0.1:9/",
             "--HostAgent:HostName=not-enrolled",

@@ -6,9 +6,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Portal.Core.Attestation;
-using Portal.Core.Attestation.Protocol;
 using Portal.Core.Auditing;
 using Portal.Core.Fabric;
 using Portal.Core.Gallery;
@@ -18,8 +15,6 @@ using Portal.Core.Shielding.DataFiles;
 using Portal.Core.Shielding.Guardians;
 using Portal.Core.Shielding.Qualifiers;
 using Portal.Data;
-using Portal.HostAgent.Attestation;
-using Portal.HostAgent.Tpm;
 using Portal.Testing;
 using Portal.Web.Features.Account;
 using Portal.Web.Features.Fabric;
@@ -55,7 +50,7 @@ public class FabricFixture : IAsyncLifetime
 
     private readonly string _hgsAdminKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
     private readonly string _hgsMasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-    private readonly List<AgentProcess> _processes = [];
+    private readonly List<ChildProcess> _processes = [];
     private readonly Lock _lock = new();
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), $"fabric-{Guid.NewGuid():N}");
@@ -77,7 +72,7 @@ public class FabricFixture : IAsyncLifetime
 
     public RecordingHandler Responses { get; } = new();
 
-    public AgentProcess Hgs { get; private set; } = default!;
+    public ChildProcess Hgs { get; private set; } = default!;
 
     public string HgsFolder => Path.Combine(Root, "hgs");
 
@@ -103,7 +98,7 @@ public class FabricFixture : IAsyncLifetime
 
     public Agent HostB { get; protected set; } = default!;
 
-    public IReadOnlyList<AgentProcess> Processes
+    public IReadOnlyList<ChildProcess> Processes
     {
         get
         {
@@ -156,9 +151,9 @@ public class FabricFixture : IAsyncLifetime
     protected virtual Task StartMorePortalsAsync() => Task.CompletedTask;
 
     /// <summary>Starts a tracked process of a built project of the solution (an agent, HGS, another portal).</summary>
-    protected AgentProcess StartTracked(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    protected ChildProcess StartTracked(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var process = AgentProcess.Start(dll, arguments, environment);
+        var process = ChildProcess.StartBuilt(name, dll, arguments, environment);
         Track(process);
         return process;
     }
@@ -221,7 +216,7 @@ public class FabricFixture : IAsyncLifetime
     /// <summary>Starts HGS on <paramref name="port"/> (0: any) with the fabric's master key and data folder, so a restart is the same HGS.</summary>
     public async Task<Uri> StartHgsAsync(int port)
     {
-        var hgs = AgentProcess.Start("Portal.HostGuardian.dll", ["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string>
+        var hgs = ChildProcess.StartBuilt("HGS", "Portal.HostGuardian.dll", ["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Hgs__MasterKey"] = _hgsMasterKey,
@@ -236,11 +231,11 @@ public class FabricFixture : IAsyncLifetime
     }
 
     /// <summary>A second, unrelated HGS (another provider's fabric): its own master key, guardian and data folder.</summary>
-    public async Task<(AgentProcess Process, Uri Url, string AdminKey, string Folder)> StartOtherHgsAsync(string name)
+    public async Task<(ChildProcess Process, Uri Url, string AdminKey, string Folder)> StartOtherHgsAsync(string name)
     {
         var adminKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         var folder = Path.Combine(Root, name);
-        var hgs = AgentProcess.Start("Portal.HostGuardian.dll", ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
+        var hgs = ChildProcess.StartBuilt(name, "Portal.HostGuardian.dll", ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Hgs__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
@@ -253,23 +248,7 @@ public class FabricFixture : IAsyncLifetime
         return (hgs, await hgs.ListeningAsync(Deadline), adminKey, folder);
     }
 
-    public Task RegisterWithHgsAsync(string name, string folder) => RegisterWithHgsAsync(name, folder, HgsUrl, _hgsAdminKey);
-
-    /// <summary>The HGS admin's part: registers the endorsement key of the host's software TPM (made in its data folder).</summary>
-    public static async Task RegisterWithHgsAsync(string name, string folder, Uri hgsUrl, string adminKey)
-    {
-        var attestation = new HostAttestationOptions { DataFolder = folder, HostName = name };
-        using var tpm = new SoftwareTpm(Options.Create(attestation), TimeProvider.System);
-        await tpm.InitializeAsync(CancellationToken.None);
-        using var hgs = new HttpClient { BaseAddress = hgsUrl };
-        using var request = new HttpRequestMessage(HttpMethod.Post, HgsRoutes.Admin + "/hosts")
-        {
-            Content = JsonContent.Create(new RegisterHostRequest(name, AttestationMode.TpmTrusted, tpm.EndorsementKey.ToArray()), options: Json),
-        };
-        request.Headers.Add(HgsRoutes.AdminKeyHeader, adminKey);
-        using var registered = await hgs.SendAsync(request);
-        Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
-    }
+    public Task RegisterWithHgsAsync(string name, string folder) => HgsRegistration.RegisterSoftwareTpmAsync(name, folder, HgsUrl, _hgsAdminKey);
 
     /// <summary>Registers the host with HGS, then starts a real agent process that joins with a fresh token.</summary>
     public async Task<Agent> StartAgentAsync(
@@ -282,7 +261,7 @@ public class FabricFixture : IAsyncLifetime
         }
 
         capacity ??= new HostResources(16, 64, 1000);
-        var process = AgentProcess.Start("Portal.HostAgent.dll",
+        var process = ChildProcess.StartBuilt(name, "Portal.HostAgent.dll",
         [
             $"--HostAgent:PortalUrl={PortalUrlFor(name)}",
             $"--HostAgent:HgsUrl={HgsUrl}",
@@ -383,9 +362,9 @@ public class FabricFixture : IAsyncLifetime
         $"{job.Type} {job.State} attempt {job.Attempt}/{job.MaxAttempts}, waiting: {job.WaitingReason}, error: {job.Error?.Step} {job.Error?.Code} {job.Error?.Message}; steps: "
         + string.Join(", ", job.Steps.Select(s => $"{s.Kind}={s.State}"));
 
-    public string ProcessOutput() => string.Join("\n----\n", Processes.Select(p => p.Output[^Math.Min(p.Output.Length, 4000)..]));
+    public string ProcessOutput() => string.Join("\n----\n", Processes.Select(p => $"{p.Name}:\n{p.Output[^Math.Min(p.Output.Length, 4000)..]}"));
 
-    private void Track(AgentProcess process)
+    private void Track(ChildProcess process)
     {
         lock (_lock)
         {
@@ -485,7 +464,7 @@ public class FabricFixture : IAsyncLifetime
     }
 
     /// <summary>A real agent process: its host name, data folder, portal host id.</summary>
-    public sealed record Agent(string Name, string Folder, Guid HostId, AgentProcess Process)
+    public sealed record Agent(string Name, string Folder, Guid HostId, ChildProcess Process)
     {
         public string VmFolder(Guid vmId) => Path.Combine(Folder, "vms", vmId.ToString("N"));
     }

@@ -26,8 +26,8 @@ public sealed class FabricIntegrationTests : IAsyncLifetime
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"fabric-it-{Guid.NewGuid():N}");
     private readonly string _hgsAdminKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
     private readonly PostgresTestDatabase _database = PostgresTestDatabase.New("fabric_it");
-    private readonly List<AgentProcess> _processes = [];
-    private AgentProcess _hgs = default!;
+    private readonly List<ChildProcess> _processes = [];
+    private ChildProcess _hgs = default!;
     private PortalServer _portal = default!;
     private Uri _hgsUrl = default!;
     private Uri _portalUrl = default!;
@@ -58,7 +58,7 @@ public sealed class FabricIntegrationTests : IAsyncLifetime
     private async Task StartAsync()
     {
         Directory.CreateDirectory(_root);
-        _hgs = AgentProcess.Start("Portal.HostGuardian.dll", ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
+        _hgs = ChildProcess.StartBuilt("HGS", "Portal.HostGuardian.dll", ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Hgs__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
@@ -108,7 +108,7 @@ public sealed class FabricIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TwoAgentProcesses_JoinAttestAndBeat_UntilBothAreActiveAndPassed()
+    public async Task TwoChildProcesses_JoinAttestAndBeat_UntilBothAreActiveAndPassed()
     {
         var first = await StartAgentAsync("agent-1");
         var second = await StartAgentAsync("agent-2");
@@ -177,12 +177,12 @@ public sealed class FabricIntegrationTests : IAsyncLifetime
     /// Makes the agent's software TPM keys in its data folder and registers its endorsement key with HGS (the HGS
     /// admin's job), then starts the agent process, which finds and uses the same keys.
     /// </summary>
-    private async Task<(AgentProcess Process, string Folder)> StartAgentAsync(string name, string? token = null, params string[] extra)
+    private async Task<(ChildProcess Process, string Folder)> StartAgentAsync(string name, string? token = null, params string[] extra)
     {
         var folder = Path.Combine(_root, name);
-        await FabricFixture.RegisterWithHgsAsync(name, folder, _hgsUrl, _hgsAdminKey);
+        await HgsRegistration.RegisterSoftwareTpmAsync(name, folder, _hgsUrl, _hgsAdminKey);
 
-        var process = AgentProcess.Start("Portal.HostAgent.dll",
+        var process = ChildProcess.StartBuilt(name, "Portal.HostAgent.dll",
         [
             $"--HostAgent:PortalUrl={_portalUrl}",
             $"--HostAgent:HgsUrl={_hgsUrl}",

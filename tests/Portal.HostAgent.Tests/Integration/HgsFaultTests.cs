@@ -10,6 +10,7 @@ using Portal.Core.Jobs;
 using Portal.Core.VirtualMachines;
 using Portal.HostAgent.Attestation;
 using Portal.HostAgent.Hypervisor;
+using Portal.Testing;
 
 namespace Portal.HostAgent.Tests.Integration;
 
@@ -174,7 +175,7 @@ public sealed class HgsFaultTests(FabricFixture fabric)
             }
             else
             {
-                await FabricFixture.RegisterWithHgsAsync(name, folder, hgsUrl, adminKey);
+                await HgsRegistration.RegisterSoftwareTpmAsync(name, folder, hgsUrl, adminKey);
             }
 
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Production" });

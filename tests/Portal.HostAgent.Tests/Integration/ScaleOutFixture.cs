@@ -1,4 +1,5 @@
 using Portal.Core.Fabric;
+using Portal.Testing;
 
 namespace Portal.HostAgent.Tests.Integration;
 
@@ -8,7 +9,7 @@ namespace Portal.HostAgent.Tests.Integration;
 /// </summary>
 public sealed class ScaleOutFixture : FabricFixture
 {
-    public AgentProcess PortalB { get; private set; } = default!;
+    public ChildProcess PortalB { get; private set; } = default!;
 
     public Uri PortalBUrl { get; private set; } = default!;
 
@@ -21,7 +22,7 @@ public sealed class ScaleOutFixture : FabricFixture
         environment["DataProtection__GenerateCertificate"] = "false";
         environment["DataProtection__CertificateFile"] = Path.Combine(Root, "portal", "data-protection.pfx");
         environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        PortalB = StartTracked("Portal.Web.dll", ["--urls", "http://127.0.0.1:0"], environment);
+        PortalB = StartTracked("portal B", "Portal.Web.dll", ["--urls", "http://127.0.0.1:0"], environment);
         PortalBUrl = await PortalB.ListeningAsync(Deadline);
     }
 

@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -22,7 +21,7 @@ namespace Portal.HostAgent.Tests.Integration;
 /// tenant's live view on one hears steps reported through the other, credentials work (and stop working) on both,
 /// and the fabric controller runs in exactly one of them.
 /// </summary>
-public sealed partial class ScaleOutTests(ScaleOutFixture fabric) : IClassFixture<ScaleOutFixture>
+public sealed class ScaleOutTests(ScaleOutFixture fabric) : IClassFixture<ScaleOutFixture>
 {
     // The portal's FabricController.LockName (the class is internal to the portal).
     private const string FabricControllerLock = "fabric-controller";
@@ -169,12 +168,12 @@ public sealed partial class ScaleOutTests(ScaleOutFixture fabric) : IClassFixtur
         var cookies = new CookieContainer();
         using var a = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = fabric.PortalUrl };
         var page = await a.GetStringAsync("/account/sign-in");
-        var token = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value);
+        var token = AntiforgeryForm.TokenIn(page);
         using var signIn = await a.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["Input.Email"] = FabricFixture.TenantEmail,
             ["Input.Password"] = FabricFixture.TenantPassword,
-            ["__RequestVerificationToken"] = token,
+            [AntiforgeryForm.FieldName] = token,
             ["_handler"] = "sign-in",
         }));
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
@@ -236,7 +235,4 @@ public sealed partial class ScaleOutTests(ScaleOutFixture fabric) : IClassFixtur
         command.Parameters.Add(new NpgsqlParameter { Value = PostgresClusterBus.ListenerName(portalA) });
         return (int)(await command.ExecuteScalarAsync())!;
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Portal.Web.Features.Account;
+using Portal.Testing;
 
 namespace Portal.Web.Tests.Infrastructure;
 
@@ -11,7 +11,7 @@ namespace Portal.Web.Tests.Infrastructure;
 /// Drives the portal as a browser without JavaScript would: real form posts with antiforgery tokens and cookies,
 /// or as an API client with a bearer token.
 /// </summary>
-public sealed partial class PortalSession
+public sealed class PortalSession
 {
     private readonly CookieContainer _cookies = new();
 
@@ -68,9 +68,7 @@ public sealed partial class PortalSession
         string path, string? formName, Dictionary<string, string> fields, string? postTo = null)
     {
         var page = await Client.GetStringAsync(path);
-        var token = AntiforgeryField().Match(page);
-        Assert.True(token.Success, $"No antiforgery token on {path}");
-        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
+        fields[AntiforgeryForm.FieldName] = AntiforgeryForm.TokenIn(page);
         if (formName is not null)
         {
             fields["_handler"] = formName;
@@ -89,7 +87,4 @@ public sealed partial class PortalSession
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);
         return api;
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

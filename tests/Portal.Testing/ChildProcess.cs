@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text;
-using Portal.Testing;
 
-namespace Portal.E2E.Tests.ScaleOut;
+namespace Portal.Testing;
 
 /// <summary>
-/// A process the fixture started (a portal, an agent, the proxy), its output kept for failure messages. Stopped by its
-/// own pid: SIGKILL on <see cref="KillAsync"/> and on dispose, SIGSTOP/SIGCONT through <see cref="Pause"/>.
+/// A process a test started (a portal, an agent, HGS, a proxy), its output kept for failure messages. Stopped by its own
+/// pid, with anything it started: SIGKILL on <see cref="KillAsync"/> and on dispose, SIGSTOP/SIGCONT through
+/// <see cref="Pause"/>.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
@@ -37,6 +37,8 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public string Output
     {
         get
@@ -65,6 +67,20 @@ public sealed class ChildProcess : IAsyncDisposable
             : throw new TimeoutException($"{Name} did not start listening.\n{Output}");
     }
 
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Held still (SIGSTOP) until the result is disposed (SIGCONT).</summary>
     public PausedProcess Pause() => PausedProcess.Pause(_process.Id);
 
@@ -73,7 +89,7 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            _process.Kill(entireProcessTree: true);
         }
 
         await _process.WaitForExitAsync();
