@@ -4,7 +4,8 @@ namespace Portal.Core.Fabric.Placement;
 
 /// <summary>
 /// A host as placement sees it at one moment: its state and health, what it offers, and what is already committed on it
-/// — the VMs placed there, built or not, so jobs placed but not yet reported by the host count too.
+/// — the VMs placed there, built or not, so jobs placed but not yet reported by the host count too — and how many jobs
+/// it has yet to finish.
 /// </summary>
 public sealed record HostCandidate(
     Guid Id,
@@ -33,6 +34,9 @@ public sealed record HostCandidate(
             host.Id, host.Name, host.State, !host.IsHeartbeatStale(now, staleAfter), host.IsHealthyForShieldedVms(now, staleAfter),
             host.EffectiveAttestationStatus(now), host.AttestationSubStatus, host.Capacity, committed);
     }
+
+    /// <summary>Jobs placed on the host or running there: a new one would wait behind them.</summary>
+    public int JobsInFlight { get; init; }
 
     public HostResources Free => new(
         Math.Max(0, Capacity.Vcpus - Committed.Vcpus),

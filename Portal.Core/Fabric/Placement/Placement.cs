@@ -6,7 +6,8 @@ namespace Portal.Core.Fabric.Placement;
 /// <summary>
 /// Chooses a host for a new VM: Active, responsive, with room for the VM after everything already placed there, and —
 /// for a shielded VM — holding a verified, unexpired health certificate. Among the hosts that fit it spreads load: the
-/// host left with the largest free share of its tightest resource wins. When none fits it counts the causes:
+/// host with the fewest jobs in flight, so a job never queues behind another while a host stands idle, then the one
+/// left with the largest free share of its tightest resource. When none fits it counts the causes:
 /// "No host fits: 1 failed attestation (SecureBoot), 2 lack 8 GiB free memory."
 /// </summary>
 public static class Placement
@@ -38,7 +39,8 @@ public static class Placement
         if (fitting.Count > 0)
         {
             return PlacementDecision.On(fitting
-                .OrderByDescending(h => TightestFreeShare(h, size))
+                .OrderBy(h => h.JobsInFlight)
+                .ThenByDescending(h => TightestFreeShare(h, size))
                 .ThenBy(h => h.Name, StringComparer.Ordinal)
                 .First());
         }

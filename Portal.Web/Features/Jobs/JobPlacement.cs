@@ -165,7 +165,10 @@ public sealed class JobPlacement(
             : Placement.CheckVmHost(hosts.FirstOrDefault(h => h.Id == vm.HostId));
     }
 
-    /// <summary>Every host still in the fabric, with what is placed on it: the live VMs assigned there, built or not.</summary>
+    /// <summary>
+    /// Every host still in the fabric, with what is placed on it (the live VMs assigned there, built or not) and the jobs
+    /// it has yet to finish.
+    /// </summary>
     private async Task<IReadOnlyList<HostCandidate>> CandidatesAsync(PortalDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var hosts = await db.GuardedHosts.AsNoTracking().Where(h => h.State != HostState.Removed).ToListAsync(ct);
@@ -180,7 +183,13 @@ public sealed class JobPlacement(
                 StorageGiB = g.Sum(v => v.Resources.StorageGiB),
             })
             .ToDictionaryAsync(p => p.HostId, p => new HostResources(p.Vcpus, p.MemoryGiB, p.StorageGiB), ct);
+        var inFlight = await db.Jobs.AsNoTracking()
+            .Where(j => j.HostId != null && (j.State == JobState.Placing || j.State == JobState.Running))
+            .GroupBy(j => j.HostId)
+            .Select(g => new { HostId = g.Key!.Value, Count = g.Count() })
+            .ToDictionaryAsync(j => j.HostId, j => j.Count, ct);
         var staleAfter = fabric.Value.HeartbeatStaleAfter;
-        return [.. hosts.Select(h => HostCandidate.From(h, placed.GetValueOrDefault(h.Id, HostResources.Zero), now, staleAfter))];
+        return [.. hosts.Select(h => HostCandidate.From(h, placed.GetValueOrDefault(h.Id, HostResources.Zero), now, staleAfter)
+            with { JobsInFlight = inFlight.GetValueOrDefault(h.Id) })];
     }
 }

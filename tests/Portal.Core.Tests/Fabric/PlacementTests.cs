@@ -33,6 +33,17 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public void ChooseHost_PrefersAHostWithNoJobInFlight_OverOneWithMoreRoomThatIsStillWorking()
+    {
+        var roomyButWorking = Host("a") with { JobsInFlight = 1 };
+        var fullerButIdle = Host("b", committed: new HostResources(8, 32, 100));
+
+        var decision = Placement.ChooseHost(Small, shielded: false, [roomyButWorking, fullerButIdle]);
+
+        Assert.Same(fullerButIdle, decision.Host);
+    }
+
+    [Fact]
     public void ChooseHost_CountsWhatIsAlreadyPlaced_AndNeverOvercommits()
     {
         var nearlyFull = Host("a", capacity: new HostResources(4, 16, 100), committed: new HostResources(3, 10, 50));
