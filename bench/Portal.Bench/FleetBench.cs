@@ -14,6 +14,9 @@ public sealed record FleetPhase(
     double PortalCpuPercent, double DatabaseCpuPercent, double BenchCpuPercent, double MachineBusyPercent)
 {
     public double BeatsPerSecond => Beats / Elapsed.TotalSeconds;
+
+    /// <summary>The portal's CPU time over the window per heartbeat answered (claims included when they were open).</summary>
+    public double PortalCpuMsPerBeat => Beats == 0 ? double.NaN : PortalCpuPercent / 100 * Elapsed.TotalMilliseconds / Beats;
 }
 
 /// <summary>
@@ -28,6 +31,7 @@ internal static class FleetBench
     private static readonly TimeSpan ClaimWait = new HostJobOptions().ClaimWait;
     private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(2);
     private const int JoinWorkers = 8;
+    private const int PortalPoolSize = 24;
 
     public static async Task RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -47,7 +51,9 @@ internal static class FleetBench
         }
 
         Progress("starting Portal.Web as a process of its own on a fresh database (migrations run now)");
-        await using var portal = await PortalProcess.StartAsync(options.ServerConnectionString, new Dictionary<string, string>(), StartLimit, ct);
+        // The PostgreSQL server is shared (tests, other portals): the portal takes at most this many of its connections.
+        var server = new NpgsqlConnectionStringBuilder(options.ServerConnectionString) { MaxPoolSize = PortalPoolSize }.ConnectionString;
+        await using var portal = await PortalProcess.StartAsync(server, new Dictionary<string, string>(), StartLimit, ct);
         Progress(Invariant($"portal pid {portal.Id} on {portal.Address}"));
 
         var setup = new PortalSetup(portal.Address);
@@ -99,7 +105,7 @@ internal static class FleetBench
             Console.WriteLine(Invariant(
                 $"{DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz} · {Environment.ProcessorCount} cores ({MachineCpu.Model()}) · {RuntimeInformation.OSDescription} · .NET {Environment.Version}"));
             Console.WriteLine(Invariant(
-                $"{agentCount:N0} agents (joined in {joinTime.TotalSeconds:0} s) · heartbeat every {HeartbeatInterval.TotalSeconds:0} s, spread · claim wait {ClaimWait.TotalSeconds:0} s · {options.Duration.TotalSeconds:0} s measured per phase · portal: Portal.Web, own process (pid {portal.Id}), PostgreSQL on the same machine · open-file limit {openFiles?.ToString(CultureInfo.InvariantCulture) ?? "?"}"));
+                $"{agentCount:N0} agents (joined in {joinTime.TotalSeconds:0} s) · heartbeat every {HeartbeatInterval.TotalSeconds:0} s, spread · claim wait {ClaimWait.TotalSeconds:0} s · {options.Duration.TotalSeconds:0} s measured per phase · portal: Portal.Web, own process (pid {portal.Id}), at most {PortalPoolSize} PostgreSQL connections, PostgreSQL on the same machine · open-file limit {openFiles?.ToString(CultureInfo.InvariantCulture) ?? "?"}"));
             Console.WriteLine(Invariant($"CPU busy before start {busyBefore:0}%, load average {loadBefore}"));
             Console.WriteLine();
             Console.Write(Render(baseline, loaded));
@@ -145,9 +151,9 @@ internal static class FleetBench
         var beats = window.BeatMs();
         var phase = new FleetPhase(name, agents, elapsed, beats.Count, window.BeatsFailed, Percentile(beats, 0.50), Percentile(beats, 0.99),
             window.FirstBeatError, window.MinOpenClaims, window.ClaimsAnswered, window.ClaimsFailed, window.FirstClaimError,
-            100 * portalCpu / elapsed, 100 * databaseCpu / elapsed, 100 * benchCpu / elapsed, machineBusy);
+            100 * portalCpu / elapsed, databaseCpu is { } database ? 100 * database / elapsed : double.NaN, 100 * benchCpu / elapsed, machineBusy);
         Progress(Invariant(
-            $"  {phase.BeatsPerSecond:N0} beats/s, p50 {phase.P50Ms:0.00} ms, p99 {phase.P99Ms:0.00} ms, {phase.BeatsFailed} failed · long-polls open ≥ {phase.MinOpenClaims:N0}, {phase.ClaimsAnswered:N0} claims answered 204, {phase.ClaimsFailed} failed · portal CPU {phase.PortalCpuPercent:0.0}% of one core, its database's backends {phase.DatabaseCpuPercent:0.0}%, bench {phase.BenchCpuPercent:0.0}%, machine {phase.MachineBusyPercent:0}% busy"));
+            $"  {phase.BeatsPerSecond:N0} beats/s, p50 {phase.P50Ms:0.00} ms, p99 {phase.P99Ms:0.00} ms, {phase.BeatsFailed} failed · long-polls open ≥ {phase.MinOpenClaims:N0}, {phase.ClaimsAnswered:N0} claims answered 204, {phase.ClaimsFailed} failed · portal CPU {phase.PortalCpuPercent:0.0}% of one core, its database's backends {phase.DatabaseCpuPercent:0.0}% (NaN: not read), bench {phase.BenchCpuPercent:0.0}%, machine {phase.MachineBusyPercent:0}% busy"));
         foreach (var error in new[] { window.FirstBeatError, window.FirstClaimError }.OfType<string>())
         {
             Progress($"  first failure: {error}");
@@ -183,13 +189,13 @@ internal static class FleetBench
     public static string Render(FleetPhase baseline, FleetPhase loaded)
     {
         var text = new StringBuilder();
-        text.AppendLine("| Phase | agents | heartbeats/s | heartbeat p50 ms | heartbeat p99 ms | heartbeats failed | long-polls open (least) | claims answered 204 | claims failed | portal CPU, % of one core | CPU vs baseline | p99 vs baseline |");
-        text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        text.AppendLine("| Phase | agents | heartbeats/s | heartbeat p50 ms | heartbeat p99 ms | heartbeats failed | long-polls open (least) | claims answered 204 | claims failed | portal CPU, % of one core | portal CPU ms per heartbeat | CPU vs baseline | p99 vs baseline |");
+        text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var phase in new[] { baseline, loaded })
         {
             var isBaseline = ReferenceEquals(phase, baseline);
             text.AppendLine(Invariant(
-                $"| {phase.Name} | {phase.Agents:N0} | {phase.BeatsPerSecond:N0} | {phase.P50Ms:0.00} | {phase.P99Ms:0.00} | {phase.BeatsFailed:N0} | {phase.MinOpenClaims:N0} | {phase.ClaimsAnswered:N0} | {phase.ClaimsFailed:N0} | {phase.PortalCpuPercent:0.0} % | {(isBaseline ? "baseline" : Ratio(phase.PortalCpuPercent / baseline.PortalCpuPercent))} | {(isBaseline ? "baseline" : Ratio(phase.P99Ms / baseline.P99Ms))} |"));
+                $"| {phase.Name} | {phase.Agents:N0} | {phase.BeatsPerSecond:N0} | {phase.P50Ms:0.00} | {phase.P99Ms:0.00} | {phase.BeatsFailed:N0} | {phase.MinOpenClaims:N0} | {phase.ClaimsAnswered:N0} | {phase.ClaimsFailed:N0} | {phase.PortalCpuPercent:0.0} % | {phase.PortalCpuMsPerBeat:0.0} | {(isBaseline ? "baseline" : Ratio(phase.PortalCpuPercent / baseline.PortalCpuPercent))} | {(isBaseline ? "baseline" : Ratio(phase.P99Ms / baseline.P99Ms))} |"));
         }
 
         text.AppendLine();
@@ -202,8 +208,10 @@ internal static class FleetBench
         }
 
         text.AppendLine();
-        text.AppendLine(Invariant(
-            $"B5 (target: portal CPU < 50 % of one core, heartbeat p99 ≤ 250 ms): CPU {loaded.PortalCpuPercent:0.0} % — {(loaded.PortalCpuPercent < 50 ? "met" : "missed")}; p99 {loaded.P99Ms:0} ms — {(loaded.P99Ms <= 250 ? "met" : "missed")}; {loaded.BeatsFailed:N0} heartbeats failed"));
+        text.AppendLine(loaded.Beats == 0
+            ? Invariant($"B5 (target: portal CPU < 50 % of one core, heartbeat p99 ≤ 250 ms): missed — no heartbeat succeeded ({loaded.BeatsFailed:N0} failed)")
+            : Invariant(
+                $"B5 (target: portal CPU < 50 % of one core, heartbeat p99 ≤ 250 ms): CPU {loaded.PortalCpuPercent:0.0} % — {(loaded.PortalCpuPercent < 50 ? "met" : "missed")}; p99 {loaded.P99Ms:0} ms — {(loaded.P99Ms <= 250 ? "met" : "missed")}; {loaded.BeatsFailed:N0} heartbeats failed"));
         return text.ToString();
     }
 
@@ -236,7 +244,7 @@ internal static class FleetBench
     private static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static string Ratio(double value) => Invariant($"{value:0.00}×");
+    private static string Ratio(double value) => double.IsFinite(value) ? Invariant($"{value:0.00}×") : "—";
 
     private static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
 

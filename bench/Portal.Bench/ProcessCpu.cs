@@ -30,14 +30,24 @@ public static class ProcessCpu
 
     /// <summary>
     /// CPU time so far of each PostgreSQL backend connected to <paramref name="database"/> (the server runs on this
-    /// machine). A backend that ends between two snapshots takes its time with it, so a difference may fall short.
+    /// machine); null when the server cannot be asked (e.g. no connection slot free). A backend that ends between two
+    /// snapshots takes its time with it, so a difference may fall short.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<int, TimeSpan>> DatabaseBackendsAsync(
+    public static async Task<IReadOnlyDictionary<int, TimeSpan>?> DatabaseBackendsAsync(
         string connectionString, string database, CancellationToken ct)
     {
         var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
         await using var connection = new NpgsqlConnection(admin.ConnectionString);
-        await connection.OpenAsync(ct);
+        try
+        {
+            await connection.OpenAsync(ct);
+        }
+        catch (NpgsqlException e)
+        {
+            Console.Error.WriteLine($"[bench] cannot read the database's backends: {e.Message}");
+            return null;
+        }
+
         await using var command = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE datname = $1", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database });
         var times = new Dictionary<int, TimeSpan>();
@@ -54,6 +64,8 @@ public static class ProcessCpu
     }
 
     /// <summary>The backends' CPU time between two snapshots (a backend new in <paramref name="after"/> counts whole).</summary>
-    public static TimeSpan Between(IReadOnlyDictionary<int, TimeSpan> before, IReadOnlyDictionary<int, TimeSpan> after) =>
-        after.Aggregate(TimeSpan.Zero, (sum, backend) => sum + backend.Value - before.GetValueOrDefault(backend.Key));
+    public static TimeSpan? Between(IReadOnlyDictionary<int, TimeSpan>? before, IReadOnlyDictionary<int, TimeSpan>? after) =>
+        before is null || after is null
+            ? null
+            : after.Aggregate(TimeSpan.Zero, (sum, backend) => sum + backend.Value - before.GetValueOrDefault(backend.Key));
 }
