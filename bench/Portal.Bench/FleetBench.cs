@@ -153,7 +153,7 @@ internal static class FleetBench
             window.FirstBeatError, window.MinOpenClaims, window.ClaimsAnswered, window.ClaimsFailed, window.FirstClaimError,
             100 * portalCpu / elapsed, databaseCpu is { } database ? 100 * database / elapsed : double.NaN, 100 * benchCpu / elapsed, machineBusy);
         Progress(Invariant(
-            $"  {phase.BeatsPerSecond:N0} beats/s, p50 {phase.P50Ms:0.00} ms, p99 {phase.P99Ms:0.00} ms, {phase.BeatsFailed} failed · long-polls open ≥ {phase.MinOpenClaims:N0}, {phase.ClaimsAnswered:N0} claims answered 204, {phase.ClaimsFailed} failed · portal CPU {phase.PortalCpuPercent:0.0}% of one core, its database's backends {phase.DatabaseCpuPercent:0.0}% (NaN: not read), bench {phase.BenchCpuPercent:0.0}%, machine {phase.MachineBusyPercent:0}% busy"));
+            $"  {phase.BeatsPerSecond:N0} beats/s, p50 {phase.P50Ms:0.00} ms, p99 {phase.P99Ms:0.00} ms, {phase.BeatsFailed} failed · long-polls open ≥ {phase.MinOpenClaims:N0}, {phase.ClaimsAnswered:N0} claims answered 204, {phase.ClaimsFailed} failed · portal CPU {phase.PortalCpuPercent:0.0}% of one core, its database's backends {phase.DatabaseCpuPercent:0.0}%, bench {phase.BenchCpuPercent:0.0}%, machine {phase.MachineBusyPercent:0}% busy"));
         foreach (var error in new[] { window.FirstBeatError, window.FirstClaimError }.OfType<string>())
         {
             Progress($"  first failure: {error}");
@@ -195,7 +195,7 @@ internal static class FleetBench
         {
             var isBaseline = ReferenceEquals(phase, baseline);
             text.AppendLine(Invariant(
-                $"| {phase.Name} | {phase.Agents:N0} | {phase.BeatsPerSecond:N0} | {phase.P50Ms:0.00} | {phase.P99Ms:0.00} | {phase.BeatsFailed:N0} | {phase.MinOpenClaims:N0} | {phase.ClaimsAnswered:N0} | {phase.ClaimsFailed:N0} | {phase.PortalCpuPercent:0.0} % | {phase.PortalCpuMsPerBeat:0.0} | {(isBaseline ? "baseline" : Ratio(phase.PortalCpuPercent / baseline.PortalCpuPercent))} | {(isBaseline ? "baseline" : Ratio(phase.P99Ms / baseline.P99Ms))} |"));
+                $"| {phase.Name} | {phase.Agents:N0} | {phase.BeatsPerSecond:N0} | {phase.P50Ms:0.00} | {phase.P99Ms:0.00} | {phase.BeatsFailed:N0} | {phase.MinOpenClaims:N0} | {phase.ClaimsAnswered:N0} | {phase.ClaimsFailed:N0} | {phase.PortalCpuPercent:0.0} % | {Number(phase.PortalCpuMsPerBeat)} | {(isBaseline ? "baseline" : Ratio(phase.PortalCpuPercent / baseline.PortalCpuPercent))} | {(isBaseline ? "baseline" : Ratio(phase.P99Ms / baseline.P99Ms))} |"));
         }
 
         text.AppendLine();
@@ -204,7 +204,7 @@ internal static class FleetBench
         foreach (var phase in new[] { baseline, loaded })
         {
             text.AppendLine(Invariant(
-                $"| {phase.Name} | {phase.Elapsed.TotalSeconds:0.0} | {phase.PortalCpuPercent:0.0} % | {phase.DatabaseCpuPercent:0.0} % | {phase.BenchCpuPercent:0.0} % | {phase.MachineBusyPercent:0} % |"));
+                $"| {phase.Name} | {phase.Elapsed.TotalSeconds:0.0} | {phase.PortalCpuPercent:0.0} % | {Number(phase.DatabaseCpuPercent, " %")} | {phase.BenchCpuPercent:0.0} % | {phase.MachineBusyPercent:0} % |"));
         }
 
         text.AppendLine();
@@ -243,6 +243,8 @@ internal static class FleetBench
 
     private static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static string Number(double value, string unit = "") => double.IsFinite(value) ? Invariant($"{value:0.0}{unit}") : "—";
 
     private static string Ratio(double value) => double.IsFinite(value) ? Invariant($"{value:0.00}×") : "—";
 
