@@ -41,6 +41,9 @@ if [[ " $* " != *" --no-wrk "* ]] && ! command -v wrk >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
 fi
 
+# The fleet benchmark holds two connections per simulated agent on each side (thousands): allow what the hard limit allows.
+if [[ " $* " == *" --fleet "* ]]; then ulimit -n "$(ulimit -Hn)" || true; fi
+
 dotnet build bench/Portal.Bench -c Release --artifacts-path "$artifacts" -warnaserror --nologo -clp:ErrorsOnly
 # The bench stops every process it starts (pgbench) itself; bound the whole run as well.
 exec timeout --signal=INT --kill-after=30 30m dotnet "$artifacts/bin/Portal.Bench/release/Portal.Bench.dll" "$@"

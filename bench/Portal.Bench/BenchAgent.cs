@@ -42,6 +42,17 @@ public sealed class BenchAgent(HttpClient client, string name, Guid hostId, stri
     }
 
     /// <summary>
+    /// One claim as the real agent sends it: the portal holds it open up to <paramref name="wait"/> for a job placed on
+    /// this host. Answers the status (204 when none came); the job of a 200 is left to its lease.
+    /// </summary>
+    public async Task<HttpStatusCode> ClaimAsync(TimeSpan wait, CancellationToken ct)
+    {
+        using var claim = Request(HttpMethod.Post, FabricRoutes.ClaimJob, new ClaimJobRequest((int)Math.Ceiling(wait.TotalSeconds)));
+        using var response = await client.SendAsync(claim, ct);
+        return response.StatusCode;
+    }
+
+    /// <summary>
     /// Claims (no wait), reports the first step done and completes; null when no job was placed on this host, otherwise
     /// how long the three calls took, or the first error.
     /// </summary>

@@ -38,7 +38,10 @@ public sealed class VmFabric(Uri address, PortalSetup setup) : IDisposable
     private Guid _sizeId;
     private Guid _shieldingDataId;
 
-    public async Task SetUpAsync(byte[] templateDisk, CancellationToken ct)
+    public Task SetUpAsync(byte[] templateDisk, CancellationToken ct) => SetUpAsync(templateDisk, shieldingData: true, ct);
+
+    /// <summary>The same, with the tenant's shielding data left out when <paramref name="shieldingData"/> is false (it needs the fabric's guardian, which only a fabric with HGS has).</summary>
+    public async Task SetUpAsync(byte[] templateDisk, bool shieldingData, CancellationToken ct)
     {
         _admin = await setup.AdminClientAsync(ct);
         var size = await PortalSetup.CreatedAsync<HardwareProfileDto>(await _admin.PostAsJsonAsync("/api/admin/v1/hardware-profiles",
@@ -87,6 +90,11 @@ public sealed class VmFabric(Uri address, PortalSetup setup) : IDisposable
         _tenant = new HttpClient { BaseAddress = address };
         _tenant.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.BearerToken);
 
+        if (!shieldingData)
+        {
+            return;
+        }
+
         // The tenant's own machine: shielding data for the fabric's guardian, the template's volume and a random password.
         var fabricGuardian = GuardianMetadata.Parse(await _tenant.GetByteArrayAsync("/api/v1/fabric/guardian", ct));
         using var owner = Guardian.Create("Bench tenant owner");
@@ -125,11 +133,18 @@ public sealed class VmFabric(Uri address, PortalSetup setup) : IDisposable
     /// <summary>Creates one VM and follows its create job until it ends; answers the VM's id and the finished job.</summary>
     public async Task<(Guid VmId, JobDto Job)> CreateAsync(string name, bool shielded, CancellationToken ct)
     {
+        var (vmId, jobId) = await RequestCreateAsync(name, shielded, ct);
+        return (vmId, await FinishedAsync(jobId, ct));
+    }
+
+    /// <summary>Asks for one VM; answers its id and its create job's, without waiting for the job.</summary>
+    public async Task<(Guid VmId, Guid JobId)> RequestCreateAsync(string name, bool shielded, CancellationToken ct)
+    {
         using var response = await _tenant.PostAsJsonAsync($"/api/v1/subscriptions/{_subscriptionId}/vms",
             new CreateVmRequest(_subscriptionId, name, _templateId, _sizeId, shielded, shielded ? _shieldingDataId : null), PortalSetup.Json, ct);
         await PortalSetup.EnsureAsync(response, HttpStatusCode.Accepted, ct);
         var vm = (await response.Content.ReadFromJsonAsync<VmDto>(PortalSetup.Json, ct))!;
-        return (vm.Id, await FinishedAsync(JobIdOf(response), ct));
+        return (vm.Id, JobIdOf(response));
     }
 
     public async Task DeleteAsync(Guid vmId, CancellationToken ct)
