@@ -135,8 +135,11 @@ public sealed class GuardedHost
     public bool IsHealthyForShieldedVms(DateTimeOffset now, TimeSpan staleAfter) =>
         State == HostState.Active && !IsHeartbeatStale(now, staleAfter) && HasValidHealthCertificate(now);
 
-    /// <summary>Accepts a heartbeat's figures. The first heartbeat of a pending host makes it Active.</summary>
-    public void RecordHeartbeat(HostHeartbeatFacts facts, DateTimeOffset now)
+    /// <summary>
+    /// Accepts a heartbeat's figures. The first heartbeat of a pending host makes it Active. Returns whether anything but
+    /// the heartbeat's time changed: most beats only say the host is still there.
+    /// </summary>
+    public bool RecordHeartbeat(HostHeartbeatFacts facts, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(facts);
         if (State == HostState.Removed)
@@ -149,6 +152,7 @@ public sealed class GuardedHost
             throw DomainValidationException.For("Vms", "VM counts must be zero or more, running at most all of them.");
         }
 
+        var before = (Capacity, Used, VmCount, RunningVmCount, AgentVersion, Hypervisor, Acceleration, Tpm, State);
         Capacity = facts.Capacity.Validated(nameof(Capacity));
         Used = facts.Used.Validated(nameof(Used));
         VmCount = facts.VmCount;
@@ -168,6 +172,8 @@ public sealed class GuardedHost
         {
             MoveTo(HostState.Active, now);
         }
+
+        return before != (Capacity, Used, VmCount, RunningVmCount, AgentVersion, Hypervisor, Acceleration, Tpm, State);
     }
 
     /// <summary>

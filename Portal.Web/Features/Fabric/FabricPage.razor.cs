@@ -10,8 +10,9 @@ using Portal.Web.Infrastructure.ChangeFeed;
 namespace Portal.Web.Features.Fabric;
 
 /// <summary>
-/// The provider's view of the guarded hosts. Refreshes itself when a host beats, attests or changes state (through
-/// <see cref="IChangeFeed"/>), and every few seconds so "12 s ago" stays true.
+/// The provider's view of the guarded hosts. Refreshes itself when a host attests, changes state or reports new figures
+/// (through <see cref="IChangeFeed"/>), and every few seconds, which also brings the latest heartbeats: a beat that
+/// changes nothing else is not announced.
 /// </summary>
 public partial class FabricPage
 {
@@ -55,7 +56,7 @@ public partial class FabricPage
         if (firstRender && RendererInfo.IsInteractive)
         {
             _subscription = Changes.Subscribe(ChangeAudience.Provider, OnChange);
-            _timer = Time.CreateTimer(_ => _ = InvokeAsync(StateHasChanged), null, Tick, Tick);
+            _timer = Time.CreateTimer(_ => RequestReload(), null, Tick, Tick);
         }
     }
 
@@ -74,12 +75,20 @@ public partial class FabricPage
     // slows a host's heartbeat. Changes arriving during a reload are picked up by it or by the next one.
     private Task OnChange(PortalChange change)
     {
-        if (change.Kind is (ChangeKind.Host or ChangeKind.Resync) && Interlocked.Exchange(ref _reloading, 1) == 0)
+        if (change.Kind is ChangeKind.Host or ChangeKind.Resync)
         {
-            _ = InvokeAsync(ReloadAsync);
+            RequestReload();
         }
 
         return Task.CompletedTask;
+    }
+
+    private void RequestReload()
+    {
+        if (Interlocked.Exchange(ref _reloading, 1) == 0)
+        {
+            _ = InvokeAsync(ReloadAsync);
+        }
     }
 
     private async Task ReloadAsync()

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Core.Attestation;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
@@ -6,6 +7,7 @@ using Portal.Core.Fabric;
 using Portal.Core.Fabric.Protocol;
 using Portal.Data;
 using Portal.Data.Jobs;
+using Portal.Web.Features.Fabric;
 using Portal.Core.VirtualMachines;
 using Portal.Web.Infrastructure.ChangeFeed;
 
@@ -16,6 +18,7 @@ public sealed class FabricMembership(
     IDbContextFactory<PortalDbContext> dbFactory,
     IAttestationSignerSource signer,
     IChangeFeed changes,
+    IOptions<FabricOptions> fabric,
     TimeProvider time,
     ILogger<FabricMembership> logger)
 {
@@ -88,7 +91,8 @@ public sealed class FabricMembership(
 
         var vms = request.Vms ?? [];
         var now = time.GetUtcNow();
-        host.RecordHeartbeat(new HostHeartbeatFacts(
+        var wasSilent = host.IsHeartbeatStale(now, fabric.Value.HeartbeatStaleAfter);
+        var reported = host.RecordHeartbeat(new HostHeartbeatFacts(
             request.Capacity ?? HostResources.Zero,
             request.Used ?? HostResources.Zero,
             vms.Count,
@@ -101,7 +105,7 @@ public sealed class FabricMembership(
         var signerKey = request.Attestation?.Status == AttestationStatus.Passed ? await signer.GetAsync(ct) : null;
         var previous = (host.AttestationStatus, host.AttestationSubStatus);
         var finding = HeartbeatAttestation.Evaluate(host, request.Attestation, keyMatches, signerKey, now);
-        host.RecordAttestation(finding, now);
+        var attested = host.RecordAttestation(finding, now);
         if (previous != (host.AttestationStatus, host.AttestationSubStatus))
         {
             db.AuditEntries.Add(AuditEntry.Record(
@@ -112,7 +116,12 @@ public sealed class FabricMembership(
         }
 
         await db.SaveChangesAsync(ct);
-        await changes.PublishAsync(PortalChange.Host(host.Id));
+        if (wasSilent || reported || attested)
+        {
+            // A beat that only says "still here" wakes no one: the Fabric page reloads on its own tick.
+            await changes.PublishAsync(PortalChange.Host(host.Id));
+        }
+
         var strays = await StrayVmsAsync(db, host, vms, ct);
         foreach (var stopped in await ObservePowerStatesAsync(host, vms, now, ct))
         {

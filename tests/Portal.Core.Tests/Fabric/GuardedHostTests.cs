@@ -77,6 +77,19 @@ public sealed class GuardedHostTests
     }
 
     [Fact]
+    public void Heartbeat_SaysWhetherAnythingButItsTimeChanged()
+    {
+        var host = Joined();
+        var figures = new HostHeartbeatFacts(Capacity, new HostResources(2, 4, 40), 1, 1, "1.0.1");
+
+        Assert.True(host.RecordHeartbeat(figures, Now));
+        Assert.False(host.RecordHeartbeat(figures, Now.AddSeconds(15)));
+        Assert.True(host.RecordHeartbeat(figures with { RunningVmCount = 0 }, Now.AddSeconds(30)));
+        Assert.True(host.RecordHeartbeat(figures with { RunningVmCount = 0, Used = HostResources.Zero }, Now.AddSeconds(45)));
+        Assert.Equal(Now.AddSeconds(45), host.LastHeartbeatAt);
+    }
+
+    [Fact]
     public void Heartbeat_KeepsTheHypervisorItReports_AsOneShortLine_AndAnOlderAgentLeavesItUnknown()
     {
         var host = Joined();

@@ -21,31 +21,39 @@ public sealed class IdleLogTests(EmbeddedDefaultServer server) : IClassFixture<E
     private readonly EmbeddedDefaultServer _server = server;
 
     [Fact]
-    public async Task EmbeddedDefault_SettledFabric_HeartbeatsWithNothingChanging_AddNoLogLine()
+    public async Task EmbeddedDefault_SettledFabric_HeartbeatsWithNothingChanging_AddNoLogLine_AndAnnounceNoChange()
     {
         await SettledAsync();
 
-        var beats = new ConcurrentDictionary<Guid, int>();
+        var announced = new ConcurrentBag<PortalChange>();
         var feed = _server.Services.GetRequiredService<IChangeFeed>();
         using var listening = feed.Subscribe(ChangeAudience.Provider, change =>
         {
             if (change.Kind == ChangeKind.Host)
             {
-                beats.AddOrUpdate(change.Id, 1, (_, n) => n + 1);
+                announced.Add(change);
             }
 
             return Task.CompletedTask;
         });
         var before = _server.Logs.Lines.Count;
 
-        await Eventually.Async(
-            () => Task.FromResult(beats.Count == HostCount && beats.Values.All(n => n >= QuietBeats)),
-            Deadline, $"{QuietBeats} heartbeats of each simulated host");
+        var beats = new Dictionary<string, HashSet<DateTimeOffset?>>();
+        await Eventually.Async(async () =>
+        {
+            foreach (var host in await ReadHostsAsync())
+            {
+                (beats.TryGetValue(host.Name, out var seen) ? seen : beats[host.Name] = []).Add(host.LastHeartbeatAt);
+            }
+
+            return beats.Count == HostCount && beats.Values.All(seen => seen.Count >= QuietBeats);
+        }, Deadline, $"{QuietBeats} heartbeats of each simulated host");
 
         var added = _server.Logs.Lines.Skip(before)
             .Where(line => Enum.Parse<LogLevel>(line[..line.IndexOf(' ', StringComparison.Ordinal)]) >= LogLevel.Information)
             .ToList();
         Assert.True(added.Count == 0, $"An idle fabric logged:\n{string.Join('\n', added)}");
+        Assert.True(announced.IsEmpty, $"Heartbeats that changed nothing announced {announced.Count} host change(s)");
     }
 
     [Fact]
