@@ -29,7 +29,7 @@ public sealed record CircuitRow(
 internal static class CircuitBench
 {
     /// <summary>Bounds each phase's opening; the whole run is bounded by run.sh's 30 minutes.</summary>
-    private static readonly TimeSpan OpenBudget = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan OpenBudget = TimeSpan.FromMinutes(13);
 
     private static readonly TimeSpan CircuitsSettle = TimeSpan.FromSeconds(120);
 
@@ -42,15 +42,13 @@ internal static class CircuitBench
             Progress(Invariant($"warning: the machine is already {busyBefore:0}% busy; other work will skew the numbers"));
         }
 
-        // The embedded apps print their start banners on stdout; stdout carries only the results.
+        // The embedded apps print their start banners on stdout; stdout carries only the results, each N's as it ends
+        // (run.sh stops the whole run after 30 minutes: what was measured by then is printed).
         var stdout = Console.Out;
         Console.SetOut(Console.Error);
-        var rows = new List<CircuitRow>();
-        var latencies = new List<UpdateLatencies>();
-        string chromium;
         try
         {
-            chromium = await RunRoundsAsync(options, rows, latencies, ct);
+            await RunRoundsAsync(options, stdout, Invariant($"CPU busy before start {busyBefore:0}%, load average {loadBefore}"), ct);
         }
         finally
         {
@@ -58,16 +56,10 @@ internal static class CircuitBench
         }
 
         var busyAfter = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
-        Console.WriteLine();
-        Console.WriteLine(Invariant(
-            $"{DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz} · {Environment.ProcessorCount} cores ({MachineCpu.Model()}) · {RuntimeInformation.OSDescription} · .NET {Environment.Version} · Chromium {chromium} (headless) · server GC"));
-        Console.WriteLine(Invariant(
-            $"CPU busy before start {busyBefore:0}%, load average {loadBefore} · CPU busy at the end {busyAfter:0}%"));
-        Console.WriteLine();
-        Console.Write(Render(rows, latencies));
+        Console.WriteLine(Invariant($"CPU busy at the end {busyAfter:0}%, load average {LoadAverage()}"));
     }
 
-    private static async Task<string> RunRoundsAsync(BenchOptions options, List<CircuitRow> rows, List<UpdateLatencies> latencies, CancellationToken ct)
+    private static async Task RunRoundsAsync(BenchOptions options, TextWriter results, string machineLoad, CancellationToken ct)
     {
         var portalCircuits = new CircuitCount();
         var templateCircuits = new CircuitCount();
@@ -87,6 +79,10 @@ internal static class CircuitBench
 
         await using var browser = await BenchBrowser.LaunchAsync();
         Progress($"Chromium {browser.Version}; portal on {portalAddress}, template on {templateAddress}");
+        results.WriteLine();
+        results.WriteLine(Invariant(
+            $"{DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz} · {Environment.ProcessorCount} cores ({MachineCpu.Model()}) · {RuntimeInformation.OSDescription} · .NET {Environment.Version} · Chromium {browser.Version} (headless) · server GC"));
+        results.WriteLine(machineLoad);
 
         // First renders compile and cache what every later page reuses (JIT, components, EF Core queries): not per circuit.
         Progress("warm-up: one page of each kind, opened and closed before anything is measured");
@@ -96,6 +92,8 @@ internal static class CircuitBench
             portalCircuits, ct);
         foreach (var n in options.CircuitCounts ?? [200, 2000])
         {
+            var rows = new List<CircuitRow>();
+            UpdateLatencies? latency = null;
             var (plain, plainPages) = await PhaseAsync(browser, "plain page, no circuit (GET /bench/hello)", n, portalAddress, null,
                 page => page.GotoAsync(BenchPortal.HelloPath), null, ct);
             rows.Add(plain);
@@ -112,16 +110,17 @@ internal static class CircuitBench
             if (vmListPages.Pages.Count > 0)
             {
                 Progress($"  update latency: {UpdateLatency.Changes} VM creations, {UpdateLatency.SampledPages} pages watched");
-                var latency = await UpdateLatency.MeasureAsync(vmListPages.Pages, tenantApi, offer, lister.SubscriptionIds[0], ct);
-                latencies.Add(latency);
+                latency = await UpdateLatency.MeasureAsync(vmListPages.Pages, tenantApi, offer, lister.SubscriptionIds[0], ct);
                 Progress(Invariant(
                     $"  p50 {UpdateLatency.Percentile(latency.FromRequestMs, 0.5):0} ms, p95 {UpdateLatency.Percentile(latency.FromRequestMs, 0.95):0} ms from the request; {latency.NotShown} not shown"));
             }
 
             await CloseAsync(vmListPages, portalCircuits, ct);
+            results.WriteLine();
+            results.Write(Render(rows, latency));
+            results.WriteLine(Invariant($"(N = {n} done at {DateTimeOffset.Now:HH:mm zzz}, load average {LoadAverage()})"));
+            await results.FlushAsync(ct);
         }
-
-        return browser.Version;
     }
 
     private static async Task<(CircuitRow Row, PageGroup Pages)> PhaseAsync(
@@ -194,7 +193,7 @@ internal static class CircuitBench
         }
     }
 
-    private static string Render(IReadOnlyList<CircuitRow> rows, IReadOnlyList<UpdateLatencies> latencies)
+    private static string Render(IReadOnlyList<CircuitRow> rows, UpdateLatencies? latency)
     {
         var text = new StringBuilder();
         text.AppendLine("| N asked | Page | open | circuits on server | managed heap Δ per page | working set Δ per page | Chromium PSS Δ per page | stopped early because |");
@@ -206,18 +205,17 @@ internal static class CircuitBench
         }
 
         text.AppendLine();
-        text.AppendLine("| N asked | portal managed per circuit (net of plain page) | portal ÷ template working set per circuit (net of plain page) | update p50 / p95 ms from the request | from the API's answer | not shown in 120 s |");
+        text.AppendLine("| N asked | portal managed per circuit (net of plain page) | portal ÷ template working set per circuit (net of plain page) | update p50 / p95 ms from the request | from the API's answer | not shown in 60 s |");
         text.AppendLine("|--:|--:|--:|--:|--:|--:|");
-        foreach (var group in rows.Chunk(3))
-        {
-            var (plain, counter, vmList) = (group[0], group[1], group[2]);
-            var latency = latencies.FirstOrDefault(l => l.Circuits == vmList.Open);
-            var managedNet = vmList.ManagedKbPerPage - plain.ManagedKbPerPage;
-            var ratio = vmList.WorkingSetKbPerPage / counter.WorkingSetKbPerPage;
-            var ratioNet = (vmList.WorkingSetKbPerPage - plain.WorkingSetKbPerPage) / (counter.WorkingSetKbPerPage - plain.WorkingSetKbPerPage);
-            text.AppendLine(Invariant(
-                $"| {vmList.Asked:N0} | {vmList.ManagedKbPerPage:N0} KB ({managedNet:N0} KB) | {ratio:0.00}× ({ratioNet:0.00}×) | {(latency is null ? "—" : $"{UpdateLatency.Percentile(latency.FromRequestMs, 0.5):N0} / {UpdateLatency.Percentile(latency.FromRequestMs, 0.95):N0}")} | {(latency is null ? "—" : $"{UpdateLatency.Percentile(latency.FromAnswerMs, 0.5):N0} / {UpdateLatency.Percentile(latency.FromAnswerMs, 0.95):N0}")} | {(latency is null ? "—" : $"{latency.NotShown} of {latency.Changes * latency.PagesSampled}")} |"));
-        }
+        var (plain, counter, vmList) = (rows[0], rows[1], rows[2]);
+        var managedNet = vmList.ManagedKbPerPage - plain.ManagedKbPerPage;
+        var ratio = vmList.WorkingSetKbPerPage / counter.WorkingSetKbPerPage;
+        var ratioNet = (vmList.WorkingSetKbPerPage - plain.WorkingSetKbPerPage) / (counter.WorkingSetKbPerPage - plain.WorkingSetKbPerPage);
+        var fromRequest = latency is null ? "—" : Invariant($"{UpdateLatency.Percentile(latency.FromRequestMs, 0.5):N0} / {UpdateLatency.Percentile(latency.FromRequestMs, 0.95):N0}");
+        var fromAnswer = latency is null ? "—" : Invariant($"{UpdateLatency.Percentile(latency.FromAnswerMs, 0.5):N0} / {UpdateLatency.Percentile(latency.FromAnswerMs, 0.95):N0}");
+        var notShown = latency is null ? "—" : Invariant($"{latency.NotShown} of {latency.Changes * latency.PagesSampled}");
+        text.AppendLine(Invariant(
+            $"| {vmList.Asked:N0} | {vmList.ManagedKbPerPage:N0} KB ({managedNet:N0} KB) | {ratio:0.00}× ({ratioNet:0.00}×) | {fromRequest} | {fromAnswer} | {notShown} |"));
 
         return text.ToString();
     }

@@ -20,7 +20,7 @@ public static class UpdateLatency
 
     public const int SampledPages = 20;
 
-    private static readonly TimeSpan ShowTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan ShowTimeout = TimeSpan.FromSeconds(60);
 
     private const string Watch = """
         name => {
