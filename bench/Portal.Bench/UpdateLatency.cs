@@ -54,7 +54,10 @@ public static class UpdateLatency
             }
 
             var answered = NowMs();
-            foreach (var shown in await Task.WhenAll(sample.Select(p => ShownAsync(p, ct))))
+            var shownAt = await Task.WhenAll(sample.Select(p => ShownAsync(p, ct)));
+            Console.Error.WriteLine(FormattableString.Invariant(
+                $"[bench]   change {change}: answered in {answered - sent:0} ms, shown in {shownAt.Count(s => s is not null)} of {sample.Count} pages, the last {shownAt.Max() - sent:0} ms after the request"));
+            foreach (var shown in shownAt)
             {
                 if (shown is { } at)
                 {
