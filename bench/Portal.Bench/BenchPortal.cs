@@ -26,12 +26,16 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), $"portal-bench-{Guid.NewGuid():N}"[..21]);
 
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
 
     /// <param name="serverConnectionString">The PostgreSQL server; the bench database is created on it.</param>
     /// <param name="settings">Extra configuration for the portal, e.g. the job benchmark's fast fabric controller sweep.</param>
-    public BenchPortal(string serverConnectionString, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="configure">More for the host, last, e.g. the circuit benchmark's browser assets and circuit count.</param>
+    public BenchPortal(
+        string serverConnectionString, IReadOnlyDictionary<string, string>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         _settings = settings ?? new Dictionary<string, string>();
+        _configure = configure;
         _serverConnectionString = serverConnectionString;
         DatabaseName = $"portal_bench_{Guid.NewGuid():N}";
         ConnectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = DatabaseName }.ConnectionString;
@@ -95,6 +99,7 @@ public sealed class BenchPortal : WebApplicationFactory<Program>
             services.AddSingleton<IStartupFilter, SqlCapture.RequestTagStartupFilter>();
             services.AddSingleton<IStartupFilter, HelloStartupFilter>();
         });
+        _configure?.Invoke(builder);
     }
 
     private async Task DropDatabaseAsync()

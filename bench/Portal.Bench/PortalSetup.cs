@@ -26,6 +26,9 @@ public sealed record BenchOffer(Guid PlanId, Guid TemplateId, Guid SizeId);
 /// </summary>
 public sealed partial class PortalSetup(Uri baseAddress)
 {
+    /// <summary>Every bench tenant's password (the circuit benchmark signs in with it in a browser).</summary>
+    public const string TenantPassword = "Bench-Tenant-Passw0rd-1";
+
     /// <summary>The API writes enums as names.</summary>
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -51,10 +54,9 @@ public sealed partial class PortalSetup(Uri baseAddress)
     public async Task<BenchTenant> CreateTenantAsync(string name, Guid planId, int subscriptions, CancellationToken ct)
     {
         var email = $"{name}-{Guid.NewGuid():N}@tenant.bench";
-        const string password = "Bench-Tenant-Passw0rd-1";
-        await SignUpAsync(name, email, password, ct);
+        await SignUpAsync(name, email, TenantPassword, ct);
 
-        using var api = await ApiClientAsync(email, password, ct);
+        using var api = await ApiClientAsync(email, TenantPassword, ct);
         var ids = new List<Guid>();
         for (var i = 0; i < subscriptions; i++)
         {
