@@ -50,10 +50,11 @@ internal sealed record ActiveJobRow(
 internal static class VmListRows
 {
     /// <summary>
-    /// Projects a page of <paramref name="all"/> to rows; <paramref name="all"/> (unordered, unpaged) is counted in the
-    /// same statement.
+    /// Projects a page of <paramref name="all"/>, <paramref name="tenantId"/>'s VMs, to rows; <paramref name="all"/>
+    /// (unordered, unpaged) is counted in the same statement.
     /// </summary>
-    public static IQueryable<VmListRow> ToListRows(this IQueryable<VirtualMachine> page, PortalDbContext db, IQueryable<VirtualMachine> all) =>
+    public static IQueryable<VmListRow> ToListRows(
+        this IQueryable<VirtualMachine> page, PortalDbContext db, Guid tenantId, IQueryable<VirtualMachine> all) =>
         page.Select(v => new VmListRow(
             v.Id, v.SubscriptionId, v.Name,
             v.TemplateId, db.VmTemplates.Where(t => t.Id == v.TemplateId).Select(t => t.Name).FirstOrDefault(),
@@ -61,7 +62,8 @@ internal static class VmListRows
             v.Shielded, v.Policy, v.ShieldingDataId,
             v.Resources.Vms, v.Resources.Vcpus, v.Resources.MemoryGiB, v.Resources.StorageGiB,
             v.State, v.CreatedAt, v.StateChangedAt,
-            db.Jobs.Unfinished().Where(j => j.VmId == v.Id).OrderByDescending(j => j.CreatedAt)
+            // The latest job per VM is picked by ranking jobs: by the tenant's first, or every tenant's would be ranked.
+            db.Jobs.OwnedBy(tenantId).Unfinished().Where(j => j.VmId == v.Id).OrderByDescending(j => j.CreatedAt)
                 .Select(j => new ActiveJobRow(
                     j.Id, j.Type, j.State, j.WaitingReason,
                     j.Steps.Count(),

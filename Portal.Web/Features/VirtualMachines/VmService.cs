@@ -38,7 +38,7 @@ public sealed class VmService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var owned = await OwnedAsync(db, tenantId, subscriptionId, ct);
-        var rows = await owned.PageOf(list, Orders).ToListRows(db, owned).ToListAsync(ct);
+        var rows = await owned.PageOf(list, Orders).ToListRows(db, tenantId, owned).ToListAsync(ct);
         // Each row carries the total; a page past the end has no row to carry it.
         var total = rows.Count > 0 ? rows[0].Total : list.Skip is > 0 ? await owned.CountAsync(ct) : 0;
         return new Page<VmDto>([.. rows.Select(r => r.ToDto())], total);
