@@ -18,16 +18,14 @@ public static class RowLocks
             : Task.CompletedTask;
 
     /// <summary>
-    /// Locks the subscription row until commit and reads it, held add-ons included, in the same round trip; null when
-    /// <paramref name="tenantId"/> has no such subscription.
+    /// The subscription, its row locked until commit by the statement that reads it (compose the rest of the read on it,
+    /// so the lock costs no round trip of its own).
     /// </summary>
-    public static Task<Subscription?> LockSubscriptionAsync(
-        this PortalDbContext db, Guid subscriptionId, Guid tenantId, CancellationToken ct) =>
+    public static IQueryable<Subscription> LockedSubscription(this PortalDbContext db, Guid subscriptionId) =>
         (db.Database.IsNpgsql()
             ? db.Subscriptions.FromSql($"SELECT * FROM subscriptions WHERE \"Id\" = {subscriptionId} FOR UPDATE")
             : db.Subscriptions)
-        .AsNoTracking()
-        .SingleOrDefaultAsync(s => s.Id == subscriptionId && s.TenantId == tenantId, ct);
+        .Where(s => s.Id == subscriptionId);
 
     public static Task LockTenantAsync(this PortalDbContext db, Guid tenantId, CancellationToken ct) =>
         db.Database.IsNpgsql()

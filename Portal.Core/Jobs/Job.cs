@@ -77,9 +77,10 @@ public sealed class Job
     public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 
     /// <summary>Done steps as a share of all steps, 0 to 100.</summary>
-    public int Progress => IsFinished && State == JobState.Succeeded
-        ? 100
-        : _steps.Count == 0 ? 0 : _steps.Count(s => s.IsDone) * 100 / _steps.Count;
+    public int Progress => IsFinished && State == JobState.Succeeded ? 100 : ProgressOf(_steps.Count(s => s.IsDone), _steps.Count);
+
+    /// <summary>The progress of an unfinished job with <paramref name="doneSteps"/> of <paramref name="steps"/> done (a list reads only the counts).</summary>
+    public static int ProgressOf(int doneSteps, int steps) => steps == 0 ? 0 : doneSteps * 100 / steps;
 
     public TimeSpan? Duration(DateTimeOffset now) => StartedAt is { } started ? (FinishedAt ?? now) - started : null;
 

@@ -1,8 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
+using Portal.Core.Gallery;
 using Portal.Core.Jobs;
+using Portal.Core.Plans;
 using Portal.Core.Quotas;
+using Portal.Core.Subscriptions;
 using Portal.Core.VirtualMachines;
 
 namespace Portal.Data.Quotas;
@@ -30,29 +33,28 @@ public static class VmReservation
             return earlier;
         }
 
-        // The catalog needs no lock: read before the subscription's, which is then held for fewer round trips.
-        var template = await db.VmTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Id == request.TemplateId, ct);
-        var size = await db.HardwareProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.HardwareProfileId, ct);
-
         // On SQLite this begins IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock is taken here, so
         // writers run one at a time and wait (busy timeout) instead of failing with "database is locked".
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
-        // Held until commit: the next reservation on this subscription reads usage only after ours is written.
-        var subscription = await db.LockSubscriptionAsync(request.SubscriptionId, request.TenantId, ct);
-
-        var tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == request.TenantId, ct)
+        // Held until commit: the next reservation on this subscription reads usage only after ours is written. The
+        // tenant comes in the same round trip.
+        var locked = await (
+                from s in db.LockedSubscription(request.SubscriptionId).Where(s => s.TenantId == request.TenantId)
+                join t in db.Tenants on s.TenantId equals t.Id
+                select new { Subscription = s, Tenant = t })
+            .AsNoTracking()
+            .SingleOrDefaultAsync(ct);
+        var tenant = locked?.Tenant
+            ?? await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == request.TenantId, ct)
             ?? throw new NotFoundException("Tenant account", request.TenantId);
         tenant.EnsureActive();
 
-        if (subscription is null)
-        {
-            throw new NotFoundException("Subscription", request.SubscriptionId);
-        }
-
+        var subscription = locked?.Subscription ?? throw new NotFoundException("Subscription", request.SubscriptionId);
         subscription.EnsureActive();
 
-        var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == subscription.PlanId, ct);
+        var offer = await ReadOfferAsync(db, subscription, request, ct);
+        var (plan, template, size) = (offer.Plan, offer.Template, offer.Size);
         VmRules.EnsureAllowed(plan, template, size, request.Shielded);
 
         var shieldingData = request.ShieldingDataId is { } shieldingDataId
@@ -65,8 +67,7 @@ public static class VmReservation
             request.TenantId, subscription.Id, request.Name, template.Id, size, request.Shielded, now,
             shieldingData?.Id, shieldingData?.Policy);
         var quota = subscription.EffectiveQuota(plan, await db.AddOnsHeldByAsync([subscription], ct));
-        var used = await db.LiveUsageAsync(subscription.Id, ct);
-        QuotaCheck.EnsureWithinQuota(quota, used, vm.Resources);
+        QuotaCheck.EnsureWithinQuota(quota, offer.Used, vm.Resources);
 
         var job = Job.Create(JobType.Create, vm, actor.Name, idempotencyKey, now);
         db.VirtualMachines.Add(vm);
@@ -89,6 +90,36 @@ public static class VmReservation
         await transaction.CommitAsync(ct);
         return new Result(vm, job, Replayed: false) { TemplateName = template.Name, SizeName = size.Name };
     }
+
+    /// <summary>
+    /// The plan, template and size, and what the subscription's live VMs use, in one round trip. It must run after the
+    /// subscription's lock is granted: a statement sees what was committed when it began, so usage read in the locking
+    /// statement would miss a reservation committed while it waited.
+    /// </summary>
+    private static async Task<Offer> ReadOfferAsync(
+        PortalDbContext db, Subscription subscription, VmReservationRequest request, CancellationToken ct)
+    {
+        var live = db.VirtualMachines.Where(v => v.SubscriptionId == subscription.Id && v.State != VmState.Deleted);
+        var read = await (
+                from p in db.Plans.Where(p => p.Id == subscription.PlanId)
+                from t in db.VmTemplates.Where(t => t.Id == request.TemplateId).DefaultIfEmpty()
+                from h in db.HardwareProfiles.Where(h => h.Id == request.HardwareProfileId).DefaultIfEmpty()
+                select new
+                {
+                    Plan = p,
+                    Template = t,
+                    Size = h,
+                    Vms = live.Sum(v => v.Resources.Vms),
+                    Vcpus = live.Sum(v => v.Resources.Vcpus),
+                    MemoryGiB = live.Sum(v => v.Resources.MemoryGiB),
+                    StorageGiB = live.Sum(v => v.Resources.StorageGiB),
+                })
+            .AsNoTracking()
+            .SingleAsync(ct);
+        return new Offer(read.Plan, read.Template, read.Size, new ResourceAmount(read.Vms, read.Vcpus, read.MemoryGiB, read.StorageGiB));
+    }
+
+    private sealed record Offer(Plan Plan, VmTemplate? Template, HardwareProfile? Size, ResourceAmount Used);
 
     /// <summary>The VM an earlier request with this key made; a key reused for a different VM is refused.</summary>
     private static async Task<Result?> EarlierAsync(PortalDbContext db, VmReservationRequest request, string? idempotencyKey, CancellationToken ct)

@@ -37,8 +37,11 @@ public sealed class VmService(
     public async Task<Page<VmDto>> ListAsync(Guid tenantId, Guid? subscriptionId, ListQuery list, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var page = await (await OwnedAsync(db, tenantId, subscriptionId, ct)).ToPageAsync(list, Orders, ct);
-        return new Page<VmDto>(await db.ToDtosAsync(page.Items, ct), page.Total);
+        var owned = await OwnedAsync(db, tenantId, subscriptionId, ct);
+        var rows = await owned.PageOf(list, Orders).ToListRows(db, tenantId, owned).ToListAsync(ct);
+        // Each row carries the total; a page past the end has no row to carry it.
+        var total = rows.Count > 0 ? rows[0].Total : list.Skip is > 0 ? await owned.CountAsync(ct) : 0;
+        return new Page<VmDto>([.. rows.Select(r => r.ToDto())], total);
     }
 
     private static async Task<IQueryable<VirtualMachine>> OwnedAsync(PortalDbContext db, Guid tenantId, Guid? subscriptionId, CancellationToken ct)
@@ -78,8 +81,8 @@ public sealed class VmService(
             actor, time.GetUtcNow(), ct);
         if (!reserved.Replayed)
         {
-            await changes.PublishAsync(new PortalChange(ChangeKind.VirtualMachine, reserved.Vm.Id, tenantId), ct);
-            await changes.PublishAsync(new PortalChange(ChangeKind.Job, reserved.Job.Id, tenantId), ct);
+            await changes.PublishAsync(
+                [new PortalChange(ChangeKind.VirtualMachine, reserved.Vm.Id, tenantId), new PortalChange(ChangeKind.Job, reserved.Job.Id, tenantId)], ct);
         }
 
         var vm = reserved is { TemplateName: { } templateName, SizeName: { } sizeName }
@@ -92,8 +95,7 @@ public sealed class VmService(
     public async Task<JobDto> RequestAsync(Guid tenantId, Guid vmId, JobType type, AuditActor actor, CancellationToken ct)
     {
         var job = await JobRequests.QueueAsync(dbFactory, vmId, type, actor, time.GetUtcNow(), tenantId, ct);
-        await changes.PublishAsync(new PortalChange(ChangeKind.Job, job.Id, tenantId), ct);
-        await changes.PublishAsync(new PortalChange(ChangeKind.VirtualMachine, vmId, tenantId), ct);
+        await changes.PublishAsync([new PortalChange(ChangeKind.Job, job.Id, tenantId), new PortalChange(ChangeKind.VirtualMachine, vmId, tenantId)], ct);
         return job;
     }
 

@@ -29,18 +29,30 @@ public sealed class ClusterChangeFeed : IChangeFeed, IDisposable
     public IDisposable Subscribe(ChangeAudience audience, Func<PortalChange, Task> onChange) =>
         _local.Subscribe(audience, onChange);
 
-    public async Task PublishAsync(PortalChange change, CancellationToken ct = default)
+    public Task PublishAsync(PortalChange change, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        await _local.PublishAsync(change, ct);
+        return PublishAsync([change], ct);
+    }
+
+    public async Task PublishAsync(IReadOnlyList<PortalChange> changes, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        await _local.PublishAsync(changes, ct);
         try
         {
-            await _bus.PublishAsync(Topic, Encode(change), ct);
+            // One notification for all: each is a commit of its own, and PostgreSQL serialises notifying commits.
+            await _bus.PublishAsync(Topic, Encode(changes), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The change is committed; only other processes' live views miss it, and they resync when their bus does.
-            _logger.LogWarning(e, "Could not tell the other portal processes of a change of {ChangeKind} {ChangeId}", change.Kind, change.Id);
+            // The changes are committed; only other processes' live views miss them, and they resync when their bus does.
+            _logger.LogWarning(e, "Could not tell the other portal processes of a change of {ChangeKind} {ChangeId}", changes[0].Kind, changes[0].Id);
         }
     }
 
@@ -52,6 +64,13 @@ public sealed class ClusterChangeFeed : IChangeFeed, IDisposable
 
     public static string Encode(PortalChange change) =>
         string.Create(CultureInfo.InvariantCulture, $"{change.Kind}:{change.Id:N}:{change.TenantId:N}");
+
+    /// <summary>Several changes in one message body, one per line.</summary>
+    public static string Encode(IEnumerable<PortalChange> changes) => string.Join('\n', changes.Select(Encode));
+
+    /// <summary>The readable changes of a message body; an unreadable line is left out.</summary>
+    public static IReadOnlyList<PortalChange> DecodeAll(string body) =>
+        [.. body.Split('\n').Select(Decode).OfType<PortalChange>()];
 
     public static PortalChange? Decode(string body)
     {
@@ -71,9 +90,9 @@ public sealed class ClusterChangeFeed : IChangeFeed, IDisposable
     private void OnMessage(ClusterMessage message)
     {
         // This process's own changes were delivered when published.
-        if (message.SenderId != _bus.ProcessId && Decode(message.Body) is { } change)
+        if (message.SenderId != _bus.ProcessId && DecodeAll(message.Body) is { Count: > 0 } changes)
         {
-            _ = _local.PublishAsync(change);
+            _ = _local.PublishAsync(changes);
         }
     }
 

@@ -17,4 +17,9 @@ public interface IChangeFeed
     /// after the change is committed, usually without the request's token: a caller going away must not hide it.
     /// </summary>
     Task PublishAsync(PortalChange change, CancellationToken ct = default);
+
+    /// <summary>
+    /// Delivers several changes of one committed transaction, in order; between processes they travel as one message.
+    /// </summary>
+    Task PublishAsync(IReadOnlyList<PortalChange> changes, CancellationToken ct = default);
 }

@@ -63,6 +63,15 @@ public sealed class InProcessChangeFeed(ILogger<InProcessChangeFeed> logger) : I
         }
     }
 
+    public async Task PublishAsync(IReadOnlyList<PortalChange> changes, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var change in changes)
+        {
+            await PublishAsync(change, ct);
+        }
+    }
+
     private List<Subscriber>? ListFor(ChangeAudience audience, bool create)
     {
         if (audience.TenantId is not { } tenantId)

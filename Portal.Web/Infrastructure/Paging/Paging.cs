@@ -28,6 +28,16 @@ public static class Paging
         return new Page<TOut>(items, total);
     }
 
+    /// <summary>
+    /// Orders and cuts one page of <paramref name="query"/> as <paramref name="list"/> asks (400 as above), for a list
+    /// that projects and counts in the same query as the page itself.
+    /// </summary>
+    public static IQueryable<T> PageOf<T>(this IQueryable<T> query, ListQuery list, SortFields<T> sort)
+    {
+        var (top, skip) = Check(list);
+        return Order(query, list.OrderBy, sort).Skip(skip).Take(top);
+    }
+
     /// <summary>A page of a list already in memory (the short lists: plans, add-ons, templates, sizes, files, tokens).</summary>
     public static Task<Page<T>> ToPageAsync<T>(this IEnumerable<T> items, ListQuery list, SortFields<T> sort, CancellationToken ct) =>
         items.AsQueryable().ToPageAsync(list, sort, ct);

@@ -42,6 +42,29 @@ public sealed class ClusterChangeFeedTests
     }
 
     [Fact]
+    public async Task PublishSeveral_SendsOneMessage_WhichAnotherProcessDeliversInOrder()
+    {
+        var mine = Listen(ChangeAudience.Tenant(_tenant));
+        var changes = new[] { new PortalChange(ChangeKind.VirtualMachine, Guid.NewGuid(), _tenant), new PortalChange(ChangeKind.Job, Guid.NewGuid(), _tenant) };
+
+        await _feed.PublishAsync(changes);
+        _bus.HearFromOther(ClusterChangeFeed.Topic, Assert.Single(_bus.Published).Body);
+
+        Assert.Equal([.. changes, .. changes], mine);
+    }
+
+    [Fact]
+    public void MessageWithAnUnreadableLine_DeliversTheReadableOnes()
+    {
+        var provider = Listen(ChangeAudience.Provider);
+        var change = new PortalChange(ChangeKind.Job, Guid.NewGuid(), _tenant);
+
+        _bus.HearFromOther(ClusterChangeFeed.Topic, $"Nothing:00000000000000000000000000000001:\n{ClusterChangeFeed.Encode(change)}");
+
+        Assert.Equal([change], provider);
+    }
+
+    [Fact]
     public void Reconnected_TellsEveryAudienceToResync()
     {
         var tenant = Listen(ChangeAudience.Tenant(_tenant));

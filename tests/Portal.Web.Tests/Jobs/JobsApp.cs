@@ -22,16 +22,23 @@ namespace Portal.Web.Tests.Jobs;
 /// </summary>
 public sealed class JobsApp : IAsyncLifetime
 {
-    public JobsApp(TimeSpan? lease = null)
+    // settings: more on top of the short job timings, e.g. another database provider.
+    public JobsApp(TimeSpan? lease = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         Lease = lease ?? TimeSpan.FromSeconds(10);
-        Fabric = FabricTestApp.With(new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>
         {
             ["Fabric:Jobs:LeaseDuration"] = Lease.ToString("c", CultureInfo.InvariantCulture),
             ["Fabric:Jobs:ClaimWaitMax"] = "00:00:02",
             ["Fabric:Jobs:SweepInterval"] = "00:00:00.200",
             ["Fabric:Jobs:RetryBackoff"] = "00:00:00",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        Fabric = FabricTestApp.With(all);
     }
 
     public TimeSpan Lease { get; }

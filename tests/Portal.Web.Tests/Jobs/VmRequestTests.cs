@@ -39,6 +39,9 @@ public sealed class VmRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public Task ListVms_PagesCountAllAndMatchEachVm_PastTheEndStillCounted_NoOtherTenantsVms() => VmListChecks.PagesMatchEachVmAsync(_app);
+
+    [Fact]
     public async Task CreateVm_SameIdempotencyKeyTwice_SameVmAndJob_OneVmInDatabase()
     {
         var tenant = await _app.TenantAsync();
