@@ -5,8 +5,8 @@ using Portal.Data.Auditing;
 namespace Portal.Data;
 
 /// <summary>
-/// Applies pending migrations of whichever provider is configured, then links audit entries stored before the audit log
-/// was chained into the chain, oldest first.
+/// Applies pending migrations of whichever provider is configured (an SQLite database is then kept in write-ahead-log
+/// mode), then links audit entries stored before the audit log was chained into the chain, oldest first.
 /// </summary>
 public sealed class DatabaseMigrator(IDbContextFactory<PortalDbContext> factory, ILogger<DatabaseMigrator> logger)
 {
@@ -22,6 +22,13 @@ public sealed class DatabaseMigrator(IDbContextFactory<PortalDbContext> factory,
         {
             logger.LogInformation("Applying {Count} migrations: {Migrations}", pending.Count, pending);
             await db.Database.MigrateAsync(cancellationToken);
+        }
+
+        if (db.Database.IsSqlite())
+        {
+            // The embedded database is read by pages while hosts' heartbeats write: with a write-ahead log readers never
+            // hold a writer back (nor the other way round). The mode is kept in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
         var linked = await db.LinkUnchainedAsync(cancellationToken);
