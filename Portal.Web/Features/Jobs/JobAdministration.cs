@@ -73,8 +73,8 @@ public sealed class JobAdministration(IDbContextFactory<PortalDbContext> dbFacto
         db.AuditEntries.Add(AuditEntry.Record(actor, action, $"job:{job.Id} ({job.Type} vm:{vm.Id} {vm.Name})", job.TenantId, now));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        await changes.PublishAsync(new PortalChange(ChangeKind.Job, job.Id, job.TenantId), ct);
-        await changes.PublishAsync(new PortalChange(ChangeKind.VirtualMachine, vm.Id, vm.TenantId), ct);
+        await changes.PublishAsync(
+            [new PortalChange(ChangeKind.Job, job.Id, job.TenantId), new PortalChange(ChangeKind.VirtualMachine, vm.Id, vm.TenantId)], ct);
         return (await ToDtosAsync(db, [job], ct))[0];
     }
 

@@ -164,8 +164,8 @@ public sealed class JobDispatch(
         await transaction.CommitAsync(ct);
         logger.LogInformation("Job {JobId} ({JobType}) on host {HostId} is now {JobState}", job.Id, job.Type, hostId, job.State);
         metrics.Entered(job);
-        await changes.PublishAsync(new PortalChange(ChangeKind.Job, job.Id, job.TenantId), ct);
-        await changes.PublishAsync(new PortalChange(ChangeKind.VirtualMachine, vm.Id, vm.TenantId), ct);
+        await changes.PublishAsync(
+            [new PortalChange(ChangeKind.Job, job.Id, job.TenantId), new PortalChange(ChangeKind.VirtualMachine, vm.Id, vm.TenantId)], ct);
     }
 
     private async Task<JobAssignment?> TryClaimAsync(Guid hostId, TimeSpan lease, CancellationToken ct)

@@ -120,8 +120,8 @@ public sealed class JobPlacement(
             await wakeups.WakeAsync(placedOn, ct);
         }
 
-        await changes.PublishAsync(new PortalChange(ChangeKind.Job, job.Id, job.TenantId), ct);
-        await changes.PublishAsync(new PortalChange(ChangeKind.VirtualMachine, vm.Id, vm.TenantId), ct);
+        await changes.PublishAsync(
+            [new PortalChange(ChangeKind.Job, job.Id, job.TenantId), new PortalChange(ChangeKind.VirtualMachine, vm.Id, vm.TenantId)], ct);
         return job.State == JobState.Placing;
     }
 

@@ -56,8 +56,8 @@ public sealed class JobReaper(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogWarning("Job {JobId} lost its lease on host {HostId} (attempt {Attempt}); now {JobState}", job.Id, hostId, job.Attempt, job.State);
-        await changes.PublishAsync(new PortalChange(ChangeKind.Job, job.Id, job.TenantId), ct);
-        await changes.PublishAsync(new PortalChange(ChangeKind.VirtualMachine, vm.Id, vm.TenantId), ct);
+        await changes.PublishAsync(
+            [new PortalChange(ChangeKind.Job, job.Id, job.TenantId), new PortalChange(ChangeKind.VirtualMachine, vm.Id, vm.TenantId)], ct);
         return true;
     }
 }
