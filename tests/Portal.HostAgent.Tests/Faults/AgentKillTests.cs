@@ -23,7 +23,7 @@ public sealed class AgentKillTests(FaultFabricFixture fabric, ITestOutputHelper 
     private const int Workers = 4;
 
     private static readonly List<JobStepKind> Steps = [.. JobPlan.Steps(JobType.Create, shielded: false)];
-    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(6);
 
     [Fact]
     public async Task AgentKilledAtARandomStep50Times_EveryJobEndsExactlyOnce_NoVmDuplicatedOrLost()
