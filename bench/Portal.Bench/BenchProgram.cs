@@ -256,7 +256,7 @@ internal static class BenchProgram
     private static async Task RunVmsAsync(BenchOptions options, CancellationToken ct)
     {
         var busyBefore = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineCpu.LoadAverage();
         if (busyBefore > 25)
         {
             Progress(Invariant($"warning: the machine is already {busyBefore:0}% busy; other work will skew the numbers"));
@@ -292,7 +292,7 @@ internal static class BenchProgram
     private static async Task RunAttestationAsync(BenchOptions options, CancellationToken ct)
     {
         var busyBefore = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineCpu.LoadAverage();
         if (busyBefore > 25)
         {
             Progress(Invariant($"warning: the machine is already {busyBefore:0}% busy; other work will skew the numbers"));
@@ -312,17 +312,6 @@ internal static class BenchProgram
         Console.Write(AttestationBench.Render(results));
     }
 
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
-    }
 
     private static async Task<Measurement> MeasureAsync(LoadRunner runner, string name, BenchOperation operation, CancellationToken ct)
     {

@@ -39,7 +39,7 @@ internal static class CircuitBench
     public static async Task RunAsync(BenchOptions options, CancellationToken ct)
     {
         var busyBefore = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineCpu.LoadAverage();
         if (busyBefore > 25)
         {
             Progress(Invariant($"warning: the machine is already {busyBefore:0}% busy; other work will skew the numbers"));
@@ -59,7 +59,7 @@ internal static class CircuitBench
         }
 
         var busyAfter = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
-        Console.WriteLine(Invariant($"CPU busy at the end {busyAfter:0}%, load average {LoadAverage()}"));
+        Console.WriteLine(Invariant($"CPU busy at the end {busyAfter:0}%, load average {MachineCpu.LoadAverage()}"));
     }
 
     private static async Task RunRoundsAsync(BenchOptions options, TextWriter results, string machineLoad, CancellationToken ct)
@@ -124,7 +124,7 @@ internal static class CircuitBench
             await CloseAsync(vmListPages, portalCircuits, ct);
             results.WriteLine();
             results.Write(Render(rows, latency));
-            results.WriteLine(Invariant($"(N = {n} done at {DateTimeOffset.Now:HH:mm zzz}, load average {LoadAverage()})"));
+            results.WriteLine(Invariant($"(N = {n} done at {DateTimeOffset.Now:HH:mm zzz}, load average {MachineCpu.LoadAverage()})"));
             await results.FlushAsync(ct);
         }
     }
@@ -226,17 +226,6 @@ internal static class CircuitBench
         return text.ToString();
     }
 
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
-    }
 
     private static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
 

@@ -36,7 +36,7 @@ internal static class FleetBench
     public static async Task RunAsync(BenchOptions options, CancellationToken ct)
     {
         var busyBefore = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineCpu.LoadAverage();
         if (busyBefore > 25)
         {
             Progress(Invariant($"warning: the machine is already {busyBefore:0}% busy; other work will skew the numbers"));
@@ -229,17 +229,6 @@ internal static class FleetBench
         }
     }
 
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
-    }
 
     private static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];

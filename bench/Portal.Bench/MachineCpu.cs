@@ -21,6 +21,19 @@ public static class MachineCpu
     }
 
     /// <summary>The CPU's model name from /proc/cpuinfo; "unknown" elsewhere.</summary>
+    /// <summary>The 1, 5 and 15 minute load averages, or "?" where the system does not say.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
     public static string Model()
     {
         try

@@ -37,7 +37,7 @@ internal static class UploadBench
     public static async Task RunAsync(BenchOptions options, CancellationToken ct)
     {
         var busyBefore = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), ct);
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineCpu.LoadAverage();
         if (busyBefore > 25)
         {
             Progress(Invariant($"warning: the machine is already {busyBefore:0}% busy; other work will skew the numbers"));
@@ -257,17 +257,6 @@ internal static class UploadBench
 
     private static string Ratio(double value) => Invariant($"{value:0.000}×");
 
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
-    }
 
     private static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
 
