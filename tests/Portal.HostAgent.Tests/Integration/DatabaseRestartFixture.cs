@@ -1,3 +1,4 @@
+using Portal.Core.Fabric;
 using Portal.Testing;
 
 namespace Portal.HostAgent.Tests.Integration;
@@ -14,6 +15,12 @@ public sealed class DatabaseRestartFixture : FabricFixture
         : base(server.ConnectionString) => Server = server;
 
     public PrivatePostgres Server { get; }
+
+    /// <summary>
+    /// Room for every VM the test's load can have accepted (the plan allows 100). How many that is depends on how fast
+    /// creates run before and after the restart; a full fabric would leave the last one unplaced.
+    /// </summary>
+    protected override HostResources HostCapacity => new(200, 800, 20_000);
 
     public override async Task DisposeAsync()
     {

@@ -161,10 +161,13 @@ public class FabricFixture : IAsyncLifetime
     /// <summary>Two simulated hosts, host-a and host-b, both healthy for shielded VMs.</summary>
     protected virtual async Task StartHostsAsync()
     {
-        HostA = await StartAgentAsync("host-a");
-        HostB = await StartAgentAsync("host-b");
+        HostA = await StartAgentAsync("host-a", HostCapacity);
+        HostB = await StartAgentAsync("host-b", HostCapacity);
         await WaitForHostsAsync(hosts => hosts.Count(h => h.Name is "host-a" or "host-b" && h.HealthyForShieldedVms) == 2);
     }
+
+    /// <summary>What host-a and host-b each offer: 8 VMs of the fixture's size.</summary>
+    protected virtual HostResources HostCapacity => new(16, 64, 1000);
 
     /// <summary>The template's disk as the provider uploads it, and its file name: random bytes, which the simulated hosts accept.</summary>
     protected virtual (byte[] Disk, string FileName) TemplateDisk() => (RandomNumberGenerator.GetBytes(200_000), "ws2025.vhdx");
@@ -260,7 +263,7 @@ public class FabricFixture : IAsyncLifetime
             await RegisterWithHgsAsync(name, folder);
         }
 
-        capacity ??= new HostResources(16, 64, 1000);
+        capacity ??= HostCapacity;
         var process = ChildProcess.StartBuilt(name, "Portal.HostAgent.dll",
         [
             $"--HostAgent:PortalUrl={PortalUrlFor(name)}",
