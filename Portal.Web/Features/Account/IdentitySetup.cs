@@ -7,6 +7,7 @@ using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Web.Features.ApiTokens;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Credentials;
 
 namespace Portal.Web.Features.Account;
 
@@ -90,7 +91,7 @@ public static class IdentitySetup
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<DummyPasswordHash>();
         services.AddScoped<ApiTokenService>();
-        services.AddSingleton<ApiTokenCache>();
+        services.AddSingleton<CredentialCache>();
         services.AddSingleton<IInterceptor, CredentialChanges>();
         return builder;
     }

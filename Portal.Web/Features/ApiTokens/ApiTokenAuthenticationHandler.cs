@@ -7,11 +7,12 @@ using Portal.Core.ApiTokens;
 using Portal.Data;
 using Portal.Web.Features.Account;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Credentials;
 
 namespace Portal.Web.Features.ApiTokens;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer tpat_…</c> by the secret's hash, from <see cref="ApiTokenCache"/> when it
+/// Authenticates <c>Authorization: Bearer tpat_…</c> by the secret's hash, from <see cref="CredentialCache"/> when it
 /// knows the token and from the database otherwise; never redirects.
 /// </summary>
 internal sealed class ApiTokenAuthenticationHandler(
@@ -19,7 +20,7 @@ internal sealed class ApiTokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IDbContextFactory<PortalDbContext> dbFactory,
-    ApiTokenCache cache,
+    CredentialCache cache,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -48,7 +49,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var hash = ApiTokenSecret.Hash(secret);
-        var holder = cache.Find(hash) ?? await ReadAsync(hash);
+        var holder = cache.Find<TokenHolder>(hash) ?? await ReadAsync(hash);
 
         var now = time.GetUtcNow();
         if (holder is null || !holder.Token.IsActive(now))

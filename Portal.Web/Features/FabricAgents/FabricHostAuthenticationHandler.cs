@@ -6,18 +6,22 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Fabric;
 using Portal.Data;
 using Portal.Web.Infrastructure;
+using Portal.Web.Infrastructure.Credentials;
 
 namespace Portal.Web.Features.FabricAgents;
 
 /// <summary>
-/// Authenticates a guarded host's agent by its credential (<c>Authorization: Bearer tphc_…</c>), looked up by hash.
-/// Only the agent API uses this scheme; a host principal has no user, tenant or role.
+/// Authenticates a guarded host's agent by its credential (<c>Authorization: Bearer tphc_…</c>), looked up by hash in
+/// <see cref="CredentialCache"/> and in the database when the cache does not know it. Removing a host makes every
+/// portal process forget its credential before the removal answers. Only the agent API uses this scheme; a host
+/// principal has no user, tenant or role.
 /// </summary>
 internal sealed class FabricHostAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IDbContextFactory<PortalDbContext> dbFactory)
+    IDbContextFactory<PortalDbContext> dbFactory,
+    CredentialCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "FabricHost";
@@ -40,12 +44,8 @@ internal sealed class FabricHostAuthenticationHandler(
         }
 
         var hash = FabricSecret.Hash(secret);
-        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
-        var host = await db.GuardedHosts.AsNoTracking()
-            .Where(h => h.CredentialHash == hash)
-            .Select(h => new { h.Id, h.Name, h.State })
-            .SingleOrDefaultAsync(Context.RequestAborted);
-        if (host is null || host.State == HostState.Removed)
+        var host = cache.Find<HostHolder>(hash) ?? await ReadAsync(hash);
+        if (host is null)
         {
             return AuthenticateResult.Fail("The host credential is unknown or the host was removed from the fabric.");
         }
@@ -65,6 +65,22 @@ internal sealed class FabricHostAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ApiRequests.WriteProblemAsync(Context, StatusCodes.Status403Forbidden);
+
+    private async Task<HostHolder?> ReadAsync(byte[] hash)
+    {
+        var generation = cache.Generation;
+        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
+        var host = await db.GuardedHosts.AsNoTracking()
+            .Where(h => h.CredentialHash == hash && h.State != HostState.Removed)
+            .Select(h => new HostHolder(h.Id, h.Name))
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (host is not null)
+        {
+            cache.Store(hash, host, generation);
+        }
+
+        return host;
+    }
 
     public static Guid GetHostId(ClaimsPrincipal user) =>
         Guid.Parse(user.FindFirstValue(HostIdClaim) ?? throw new InvalidOperationException("The principal is not a host."));

@@ -7,6 +7,8 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Portal.Core.Fabric;
+using Portal.Core.Fabric.Protocol;
 using Portal.Core.Jobs;
 using Portal.Data.Cluster;
 using Portal.Testing;
@@ -114,6 +116,29 @@ public sealed class ScaleOutTests(ScaleOutFixture fabric) : IClassFixture<ScaleO
             using var after = await b.GetAsync("/api/v1/tokens");
             Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task HostRemovedThroughPortalA_IsRefusedByPortalB_AtOnce()
+    {
+        // A host of its own, without an agent: the test beats for it, so nothing else talks to portal B as this host.
+        using var b = new HttpClient { BaseAddress = fabric.PortalBUrl };
+        using var joined = await b.PostAsJsonAsync(FabricRoutes.Join, new JoinRequest(
+            await fabric.JoinTokenAsync(), $"removed-{Guid.NewGuid():N}"[..16], new HostResources(4, 8, 100), "test", null), FabricFixture.Json);
+        Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
+        var host = (await joined.Content.ReadFromJsonAsync<JoinResponse>(FabricFixture.Json))!;
+        b.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.Credential);
+        Task<HttpResponseMessage> BeatAsync() => b.PostAsJsonAsync(FabricRoutes.Heartbeat, new HeartbeatRequest(
+            host.HostId, new HostResources(4, 8, 100), HostResources.Zero, [], null, "test"), FabricFixture.Json);
+
+        // Twice: the second is authenticated from portal B's cache of credentials.
+        Assert.Equal(HttpStatusCode.OK, (await BeatAsync()).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await BeatAsync()).StatusCode);
+
+        await fabric.RemoveHostAsync(host.HostId);
+
+        using var after = await BeatAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 
     [Fact]

@@ -1,17 +1,20 @@
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.ApiTokens;
+using Portal.Core.Fabric;
 using Portal.Web.Features.ApiTokens;
+using Portal.Web.Features.FabricAgents;
+using Portal.Web.Infrastructure.Credentials;
 using Portal.Web.Tests.Infrastructure;
 
-namespace Portal.Web.Tests.ApiTokens;
+namespace Portal.Web.Tests.Credentials;
 
-public sealed class ApiTokenCacheTests
+public sealed class CredentialCacheTests
 {
     private readonly TestClusterBus _bus = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-12-07T10:00:00Z"));
-    private readonly ApiTokenCache _cache;
+    private readonly CredentialCache _cache;
 
-    public ApiTokenCacheTests() => _cache = new ApiTokenCache(_bus, _time);
+    public CredentialCacheTests() => _cache = new CredentialCache(_bus, _time);
 
     [Fact]
     public void StoredToken_IsFound_UntilItsUserIsForgotten_OtherUsersStay()
@@ -20,12 +23,29 @@ public sealed class ApiTokenCacheTests
         var (bob, bobHash) = Holder();
         _cache.Store(aliceHash, alice, _cache.Generation);
         _cache.Store(bobHash, bob, _cache.Generation);
-        Assert.Same(alice, _cache.Find(aliceHash));
+        Assert.Same(alice, _cache.Find<TokenHolder>(aliceHash));
 
         _cache.Forget(alice.Token.UserId);
 
-        Assert.Null(_cache.Find(aliceHash));
-        Assert.Same(bob, _cache.Find(bobHash));
+        Assert.Null(_cache.Find<TokenHolder>(aliceHash));
+        Assert.Same(bob, _cache.Find<TokenHolder>(bobHash));
+    }
+
+    [Fact]
+    public void HostCredential_IsFoundAsAHost_UntilTheHostIsForgotten_TokensStay()
+    {
+        var (token, tokenHash) = Holder();
+        var host = new HostHolder(Guid.NewGuid(), "host-a");
+        var hostHash = FabricSecret.Hash(FabricSecret.Generate(FabricSecret.HostCredentialMarker));
+        _cache.Store(tokenHash, token, _cache.Generation);
+        _cache.Store(hostHash, host, _cache.Generation);
+        Assert.Same(host, _cache.Find<HostHolder>(hostHash));
+        Assert.Null(_cache.Find<TokenHolder>(hostHash));
+
+        _bus.HearFromOther(CredentialCache.Topic, host.Id.ToString("N"));
+
+        Assert.Null(_cache.Find<HostHolder>(hostHash));
+        Assert.Same(token, _cache.Find<TokenHolder>(tokenHash));
     }
 
     [Fact]
@@ -38,7 +58,7 @@ public sealed class ApiTokenCacheTests
         _cache.Forget(Guid.NewGuid());
         _cache.Store(hash, holder, generation);
 
-        Assert.Null(_cache.Find(hash));
+        Assert.Null(_cache.Find<TokenHolder>(hash));
     }
 
     [Fact]
@@ -47,9 +67,9 @@ public sealed class ApiTokenCacheTests
         var (holder, hash) = Holder();
         _cache.Store(hash, holder, _cache.Generation);
 
-        _bus.HearFromOther(ApiTokenCache.Topic, holder.Token.UserId.ToString("N"));
+        _bus.HearFromOther(CredentialCache.Topic, holder.Token.UserId.ToString("N"));
 
-        Assert.Null(_cache.Find(hash));
+        Assert.Null(_cache.Find<TokenHolder>(hash));
     }
 
     [Fact]
@@ -58,7 +78,7 @@ public sealed class ApiTokenCacheTests
         var (holder, hash) = Holder();
         _cache.Store(hash, holder, _cache.Generation);
 
-        _bus.HearFromOther(ApiTokenCache.Topic, "not a user id");
+        _bus.HearFromOther(CredentialCache.Topic, "not a user id");
 
         Assert.Equal(0, _cache.Count);
     }
@@ -70,12 +90,12 @@ public sealed class ApiTokenCacheTests
         _cache.Store(hash, holder, _cache.Generation);
 
         _bus.LoseConnection();
-        Assert.Null(_cache.Find(hash));
+        Assert.Null(_cache.Find<TokenHolder>(hash));
         _cache.Store(hash, holder, _cache.Generation);
         Assert.Equal(0, _cache.Count);
 
         _bus.Reconnect();
-        Assert.Null(_cache.Find(hash));
+        Assert.Null(_cache.Find<TokenHolder>(hash));
     }
 
     [Fact]
@@ -84,10 +104,10 @@ public sealed class ApiTokenCacheTests
         var (holder, hash) = Holder();
         _cache.Store(hash, holder, _cache.Generation);
 
-        _time.Advance(ApiTokenCache.MaxAge - TimeSpan.FromSeconds(1));
-        Assert.Same(holder, _cache.Find(hash));
+        _time.Advance(CredentialCache.MaxAge - TimeSpan.FromSeconds(1));
+        Assert.Same(holder, _cache.Find<TokenHolder>(hash));
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Null(_cache.Find(hash));
+        Assert.Null(_cache.Find<TokenHolder>(hash));
     }
 
     private (TokenHolder Holder, byte[] Hash) Holder()

@@ -1,22 +1,23 @@
 using System.Collections.Concurrent;
 using Portal.Data.Cluster;
 
-namespace Portal.Web.Features.ApiTokens;
+namespace Portal.Web.Infrastructure.Credentials;
 
 /// <summary>
-/// Remembers authenticated API tokens by their secret's hash, so a request needs no database read to know its caller.
-/// Revocation stays immediate across portal processes: a change to a token, its user or the user's roles is broadcast
-/// on the cluster bus (<see cref="CredentialChanges"/>), every process forgets that user's tokens and confirms, and
-/// the change's request answers after that. While this process is not sure it hears the bus
+/// Remembers authenticated credentials — API tokens and host credentials — by their secret's hash, so a request needs
+/// no database read to know its caller. Revocation stays immediate across portal processes: a change to a token, its
+/// user or the user's roles, or to a host's state or credential, is broadcast on the cluster bus
+/// (<see cref="CredentialChanges"/>), every process forgets that owner's credentials and confirms, and the change's
+/// request answers after that. While this process is not sure it hears the bus
 /// (<see cref="IClusterBus.IsListening"/>), it neither answers from nor fills the cache; after a lost connection it
 /// starts empty.
 /// An entry is also kept no longer than <see cref="MaxAge"/>, so a lost message cannot keep a token alive for long.
 /// </summary>
-public sealed class ApiTokenCache : IDisposable
+public sealed class CredentialCache : IDisposable
 {
     public const string Topic = "credentials";
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
-    public const int MaxEntries = 10_000;
+    public const int MaxEntries = 50_000;
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly IClusterBus _bus;
@@ -24,7 +25,7 @@ public sealed class ApiTokenCache : IDisposable
     private readonly IDisposable _subscription;
     private long _generation;
 
-    public ApiTokenCache(IClusterBus bus, TimeProvider time)
+    public CredentialCache(IClusterBus bus, TimeProvider time)
     {
         _bus = bus;
         _time = time;
@@ -38,17 +39,17 @@ public sealed class ApiTokenCache : IDisposable
     /// <summary>Take before reading the database; <see cref="Store"/> keeps what was read only if nothing was forgotten since.</summary>
     public long Generation => Interlocked.Read(ref _generation);
 
-    internal TokenHolder? Find(byte[] secretHash)
+    public THolder? Find<THolder>(byte[] secretHash) where THolder : class, ICredentialHolder
     {
         if (!_bus.IsListening || !_entries.TryGetValue(Convert.ToHexString(secretHash), out var entry))
         {
             return null;
         }
 
-        return _time.GetUtcNow() - entry.StoredAt < MaxAge ? entry.Holder : null;
+        return _time.GetUtcNow() - entry.StoredAt < MaxAge ? entry.Holder as THolder : null;
     }
 
-    internal void Store(byte[] secretHash, TokenHolder holder, long generation)
+    public void Store(byte[] secretHash, ICredentialHolder holder, long generation)
     {
         if (!_bus.IsListening || Generation != generation || _entries.Count >= MaxEntries)
         {
@@ -65,13 +66,13 @@ public sealed class ApiTokenCache : IDisposable
         }
     }
 
-    /// <summary>Forgets every token of <paramref name="userId"/> in this process (the bus tells the others).</summary>
-    public void Forget(Guid userId)
+    /// <summary>Forgets every credential of <paramref name="ownerId"/> in this process (the bus tells the others).</summary>
+    public void Forget(Guid ownerId)
     {
         Interlocked.Increment(ref _generation);
         foreach (var (key, entry) in _entries)
         {
-            if (entry.Holder.Token.UserId == userId)
+            if (entry.Holder.OwnerId == ownerId)
             {
                 _entries.TryRemove(key, out _);
             }
@@ -95,9 +96,9 @@ public sealed class ApiTokenCache : IDisposable
     // time catches a read that raced with the change's commit.
     private void OnMessage(ClusterMessage message)
     {
-        if (Guid.TryParseExact(message.Body, "N", out var userId))
+        if (Guid.TryParseExact(message.Body, "N", out var ownerId))
         {
-            Forget(userId);
+            Forget(ownerId);
         }
         else
         {
@@ -105,5 +106,5 @@ public sealed class ApiTokenCache : IDisposable
         }
     }
 
-    private sealed record Entry(TokenHolder Holder, DateTimeOffset StoredAt);
+    private sealed record Entry(ICredentialHolder Holder, DateTimeOffset StoredAt);
 }

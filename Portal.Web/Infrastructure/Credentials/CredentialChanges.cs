@@ -4,21 +4,23 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Portal.Core.ApiTokens;
+using Portal.Core.Fabric;
 using Portal.Data.Cluster;
 using Portal.Data.Identity;
 
-namespace Portal.Web.Features.ApiTokens;
+namespace Portal.Web.Infrastructure.Credentials;
 
 /// <summary>
-/// Watches every save for changes to what an API token's principal is built from — the token (revoked), its user
-/// (renamed, moved, deleted) or the user's roles — and, once the change is committed, tells every portal process to
-/// forget that user's cached tokens (<see cref="ApiTokenCache"/>), and waits until each has confirmed: when the request
-/// that made the change answers, no process answers from the old state. This process forgets them before the save too.
+/// Watches every save for changes to what a cached principal is built from — an API token (revoked), its user
+/// (renamed, moved, deleted) or the user's roles; a host's state (removed) or credential — and, once the change is
+/// committed, tells every portal process to forget that owner's cached credentials (<see cref="CredentialCache"/>), and
+/// waits until each has confirmed: when the request that made the change answers, no process answers from the old
+/// state. This process forgets them before the save too.
 /// </summary>
-internal sealed class CredentialChanges(ApiTokenCache cache, IClusterBus bus, ILogger<CredentialChanges> logger)
+internal sealed class CredentialChanges(CredentialCache cache, IClusterBus bus, ILogger<CredentialChanges> logger)
     : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    // Users changed inside a transaction the caller opened: announced when it commits, dropped if it rolls back.
+    // Owners changed inside a transaction the caller opened: announced when it commits, dropped if it rolls back.
     private readonly ConditionalWeakTable<DbContext, HashSet<Guid>> _uncommitted = [];
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
@@ -26,15 +28,15 @@ internal sealed class CredentialChanges(ApiTokenCache cache, IClusterBus bus, IL
     {
         if (eventData.Context is { } context)
         {
-            var users = ChangedUsers(context);
-            foreach (var userId in users)
+            var owners = ChangedOwners(context);
+            foreach (var ownerId in owners)
             {
-                cache.Forget(userId);
+                cache.Forget(ownerId);
             }
 
-            if (users.Count > 0)
+            if (owners.Count > 0)
             {
-                _uncommitted.GetOrCreateValue(context).UnionWith(users);
+                _uncommitted.GetOrCreateValue(context).UnionWith(owners);
             }
         }
 
@@ -94,9 +96,9 @@ internal sealed class CredentialChanges(ApiTokenCache cache, IClusterBus bus, IL
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result) =>
         SavedChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
 
-    private static HashSet<Guid> ChangedUsers(DbContext context)
+    private static HashSet<Guid> ChangedOwners(DbContext context)
     {
-        var users = new HashSet<Guid>();
+        var owners = new HashSet<Guid>();
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Modified or EntityState.Deleted or EntityState.Added))
@@ -108,43 +110,49 @@ internal sealed class CredentialChanges(ApiTokenCache cache, IClusterBus bus, IL
             {
                 // A new token changes nobody's cached principal; a changed or deleted one does.
                 case ApiToken token when entry.State != EntityState.Added:
-                    users.Add(token.UserId);
+                    owners.Add(token.UserId);
                     break;
                 case PortalUser user when entry.State != EntityState.Added:
-                    users.Add(user.Id);
+                    owners.Add(user.Id);
                     break;
                 case IdentityUserRole<Guid> role:
-                    users.Add(role.UserId);
+                    owners.Add(role.UserId);
+                    break;
+                // Every heartbeat modifies its host's row; only a new state or credential changes what it authenticates as.
+                case GuardedHost host when entry.State == EntityState.Deleted
+                    || (entry.State == EntityState.Modified && (entry.Property(nameof(GuardedHost.State)).IsModified
+                        || entry.Property(nameof(GuardedHost.CredentialHash)).IsModified)):
+                    owners.Add(host.Id);
                     break;
             }
         }
 
-        return users;
+        return owners;
     }
 
     private async Task AnnounceAsync(DbContext context)
     {
-        if (!_uncommitted.TryGetValue(context, out var users))
+        if (!_uncommitted.TryGetValue(context, out var owners))
         {
             return;
         }
 
         _uncommitted.Remove(context);
-        await Task.WhenAll(users.Select(AnnounceAsync));
+        await Task.WhenAll(owners.Select(AnnounceAsync));
     }
 
-    // Waits until every portal process has forgotten the user's tokens, so the change's request answers only then.
-    private async Task AnnounceAsync(Guid userId)
+    // Waits until every portal process has forgotten the owner's credentials, so the change's request answers only then.
+    private async Task AnnounceAsync(Guid ownerId)
     {
         try
         {
             // Not the caller's token: the change is committed, and the other processes must hear of it.
-            await bus.PublishConfirmedAsync(ApiTokenCache.Topic, userId.ToString("N"), CancellationToken.None);
+            await bus.PublishConfirmedAsync(CredentialCache.Topic, ownerId.ToString("N"), CancellationToken.None);
         }
         catch (Exception e)
         {
             // Those processes stop trusting their cache within the bus's hearing lease, unable to confirm anything.
-            logger.LogError(e, "Could not tell the other portal processes that user {UserId}'s credentials changed", userId);
+            logger.LogError(e, "Could not tell the other portal processes that the credentials of {OwnerId} changed", ownerId);
         }
     }
 }
