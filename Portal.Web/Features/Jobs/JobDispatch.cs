@@ -54,7 +54,8 @@ public sealed class JobDispatch(
             }
             catch (TimeoutException)
             {
-                // One last look below, then "no work".
+                // No wake-up: "no work". The agent claims again at once, and that claim looks first.
+                return null;
             }
         }
     }
