@@ -11,8 +11,10 @@ namespace Portal.ServiceDefaults;
 
 /// <summary>
 /// OpenTelemetry traces and metrics: ASP.NET Core, HttpClient, EF Core, the .NET runtime and every meter and activity
-/// source named <c>TenantPortal.*</c>. Exported over OTLP only when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is
-/// set (with <c>OTEL_SERVICE_NAME</c>, <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, … as the OpenTelemetry SDK reads them).
+/// source named <c>TenantPortal.*</c>, exported over OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set
+/// (with <c>OTEL_SERVICE_NAME</c>, <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, … as the OpenTelemetry SDK reads them).
+/// Without an endpoint no tracer or meter provider is made: a provider listens to every request and every SQL command
+/// whether or not anything exports what it records, and that cost a busy portal a tenth of its CPU.
 /// </summary>
 public static class Telemetry
 {
@@ -24,8 +26,12 @@ public static class Telemetry
     public static TBuilder AddTelemetry<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]);
-        var telemetry = builder.Services.AddOpenTelemetry()
+        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -36,18 +42,13 @@ public static class Telemetry
                 .AddSource($"{Prefix}.*")
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsHealthProbe(http.Request.Path))
                 .AddHttpClientInstrumentation()
-                .AddEntityFrameworkCoreInstrumentation());
-
-        if (exportOtlp)
+                .AddEntityFrameworkCoreInstrumentation())
+            .UseOtlpExporter();
+        builder.Logging.AddOpenTelemetry(logging =>
         {
-            builder.Logging.AddOpenTelemetry(logging =>
-            {
-                logging.IncludeFormattedMessage = true;
-                logging.IncludeScopes = true;
-            });
-            telemetry.UseOtlpExporter();
-        }
-
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
         return builder;
     }
 

@@ -1,4 +1,6 @@
 using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Portal.Web.Infrastructure.Operations;
 
@@ -10,9 +12,9 @@ public static class OperationsSetup
 {
     public static WebApplicationBuilder AddPortalOperations(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddNpgsql())
-            .WithMetrics(metrics => metrics.AddNpgsqlInstrumentation());
+        // Joins the service defaults' providers, made only when telemetry is exported.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddNpgsqlInstrumentation());
         builder.Services.AddSingleton<SchemaReadiness>();
         builder.Services.AddHealthChecks().AddCheck<SchemaReadiness>("schema");
 
