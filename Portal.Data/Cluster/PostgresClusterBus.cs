@@ -173,7 +173,7 @@ public sealed class PostgresClusterBus(
             var untilCheck = check - time.GetElapsedTime(Interlocked.Read(ref _heardUpTo));
             if (untilCheck > TimeSpan.Zero)
             {
-                await connection.WaitAsync(untilCheck, ct);
+                await connection.WaitAsync(WaitFor(untilCheck), ct);
                 continue;
             }
 
@@ -184,6 +184,13 @@ public sealed class PostgresClusterBus(
             Interlocked.Exchange(ref _heardUpTo, started);
         }
     }
+
+    /// <summary>
+    /// Npgsql waits in whole milliseconds and takes 0 for "no timeout": a wait of under a millisecond, as when the last
+    /// one timed out a hair early, would stall the checks until the next notification, and with them
+    /// <see cref="IsListening"/>. Rounded up, the shortest wait is a millisecond.
+    /// </summary>
+    public static TimeSpan WaitFor(TimeSpan untilCheck) => TimeSpan.FromMilliseconds(Math.Ceiling(untilCheck.TotalMilliseconds));
 
     private void Hear(ClusterMessage message)
     {

@@ -91,7 +91,7 @@ public static class IdentitySetup
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<DummyPasswordHash>();
         services.AddScoped<ApiTokenService>();
-        services.AddSingleton<CredentialCache>();
+        services.AddSingleton<KnownCredentials>();
         services.AddSingleton<IInterceptor, CredentialChanges>();
         return builder;
     }

@@ -12,7 +12,7 @@ using Portal.Web.Infrastructure.Credentials;
 namespace Portal.Web.Features.ApiTokens;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer tpat_…</c> by the secret's hash, from <see cref="CredentialCache"/> when it
+/// Authenticates <c>Authorization: Bearer tpat_…</c> by the secret's hash, from <see cref="KnownCredentials"/> when it
 /// knows the token and from the database otherwise; never redirects.
 /// </summary>
 internal sealed class ApiTokenAuthenticationHandler(
@@ -20,7 +20,7 @@ internal sealed class ApiTokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IDbContextFactory<PortalDbContext> dbFactory,
-    CredentialCache cache,
+    KnownCredentials cache,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {

@@ -12,7 +12,7 @@ namespace Portal.Web.Features.FabricAgents;
 
 /// <summary>
 /// Authenticates a guarded host's agent by its credential (<c>Authorization: Bearer tphc_…</c>), looked up by hash in
-/// <see cref="CredentialCache"/> and in the database when the cache does not know it. Removing a host makes every
+/// <see cref="KnownCredentials"/> and in the database when the cache does not know it. Removing a host makes every
 /// portal process forget its credential before the removal answers. Only the agent API uses this scheme; a host
 /// principal has no user, tenant or role.
 /// </summary>
@@ -21,7 +21,7 @@ internal sealed class FabricHostAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IDbContextFactory<PortalDbContext> dbFactory,
-    CredentialCache cache)
+    KnownCredentials cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "FabricHost";

@@ -13,11 +13,11 @@ namespace Portal.Web.Infrastructure.Credentials;
 /// <summary>
 /// Watches every save for changes to what a cached principal is built from — an API token (revoked), its user
 /// (renamed, moved, deleted) or the user's roles; a host's state (removed) or credential — and, once the change is
-/// committed, tells every portal process to forget that owner's cached credentials (<see cref="CredentialCache"/>), and
+/// committed, tells every portal process to forget that owner's cached credentials (<see cref="KnownCredentials"/>), and
 /// waits until each has confirmed: when the request that made the change answers, no process answers from the old
 /// state. This process forgets them before the save too.
 /// </summary>
-internal sealed class CredentialChanges(CredentialCache cache, IClusterBus bus, ILogger<CredentialChanges> logger)
+internal sealed class CredentialChanges(KnownCredentials cache, IClusterBus bus, ILogger<CredentialChanges> logger)
     : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     // Owners changed inside a transaction the caller opened: announced when it commits, dropped if it rolls back.
@@ -147,7 +147,7 @@ internal sealed class CredentialChanges(CredentialCache cache, IClusterBus bus, 
         try
         {
             // Not the caller's token: the change is committed, and the other processes must hear of it.
-            await bus.PublishConfirmedAsync(CredentialCache.Topic, ownerId.ToString("N"), CancellationToken.None);
+            await bus.PublishConfirmedAsync(KnownCredentials.Topic, ownerId.ToString("N"), CancellationToken.None);
         }
         catch (Exception e)
         {

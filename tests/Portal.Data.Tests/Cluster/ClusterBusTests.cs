@@ -116,6 +116,33 @@ public sealed class ClusterBusTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QuietListener_KeepsMakingItsRoundTrips_AndKeepsTrustingItself()
+    {
+        // No message at all: only the listener's own checks show in its session's query start.
+        await using var connection = new Npgsql.NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT query_start FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1", connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = PostgresClusterBus.ListenerName(_a.Bus.ProcessId) });
+        var checks = new HashSet<DateTime>();
+
+        await Eventually.Async(async () =>
+        {
+            checks.Add((DateTime)(await command.ExecuteScalarAsync())!);
+            Assert.True(_a.Bus.IsListening, $"A stopped trusting itself after {checks.Count} round trips of a quiet listener");
+            return checks.Count >= 25;
+        }, TimeSpan.FromSeconds(30), "25 round trips of A's quiet listener");
+    }
+
+    [Theory]
+    [InlineData(0.3, 1)]
+    [InlineData(0.999, 1)]
+    [InlineData(1, 1)]
+    [InlineData(199.2, 200)]
+    public void ListenerWait_IsRoundedUpToWholeMilliseconds_NeverZero(double untilCheck, double wait) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(wait), PostgresClusterBus.WaitFor(TimeSpan.FromMilliseconds(untilCheck)));
+
+    [Fact]
     public async Task ListeningProcess_IsNamedInTheDatabase_SoConfirmationsKnowWhomToWaitFor()
     {
         await using var connection = new Npgsql.NpgsqlConnection(_database.ConnectionString);

@@ -7,7 +7,10 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Attestation;
 using Portal.Core.Fabric;
 using Portal.Core.Fabric.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Web.Features.Fabric;
+using Portal.Web.Features.FabricAgents;
+using Portal.Web.Infrastructure.Credentials;
 using Portal.Web.Tests.Fabric;
 using Portal.Web.Tests.Infrastructure;
 using Portal.Web.Tests.Offers;
@@ -139,6 +142,18 @@ public sealed class FabricAgentApiTests(FabricTestApp app) : IClassFixture<Fabri
         await response.AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Null((await app.HostAsync(hostB.HostId)).LastHeartbeatAt);
         Assert.Null((await app.HostAsync(hostA.HostId)).LastHeartbeatAt);
+    }
+
+    [Fact]
+    public async Task Heartbeat_HostsCredential_IsRemembered_SoTheNextBeatNeedsNoLookup()
+    {
+        var agent = await TestAgent.JoinedAsync(app, await app.AdminAsync());
+        var cache = app.App.Services.GetRequiredService<KnownCredentials>();
+
+        await agent.BeatOkAsync();
+        await agent.BeatOkAsync();
+
+        Assert.Equal(agent.HostId, cache.Find<HostHolder>(FabricSecret.Hash(agent.Credential))?.Id);
     }
 
     [Fact]

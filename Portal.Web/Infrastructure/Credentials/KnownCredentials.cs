@@ -13,7 +13,7 @@ namespace Portal.Web.Infrastructure.Credentials;
 /// starts empty.
 /// An entry is also kept no longer than <see cref="MaxAge"/>, so a lost message cannot keep a token alive for long.
 /// </summary>
-public sealed class CredentialCache : IDisposable
+public sealed class KnownCredentials : IDisposable
 {
     public const string Topic = "credentials";
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
@@ -25,7 +25,7 @@ public sealed class CredentialCache : IDisposable
     private readonly IDisposable _subscription;
     private long _generation;
 
-    public CredentialCache(IClusterBus bus, TimeProvider time)
+    public KnownCredentials(IClusterBus bus, TimeProvider time)
     {
         _bus = bus;
         _time = time;

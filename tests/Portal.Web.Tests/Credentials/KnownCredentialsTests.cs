@@ -8,13 +8,13 @@ using Portal.Web.Tests.Infrastructure;
 
 namespace Portal.Web.Tests.Credentials;
 
-public sealed class CredentialCacheTests
+public sealed class KnownCredentialsTests
 {
     private readonly TestClusterBus _bus = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-12-07T10:00:00Z"));
-    private readonly CredentialCache _cache;
+    private readonly KnownCredentials _cache;
 
-    public CredentialCacheTests() => _cache = new CredentialCache(_bus, _time);
+    public KnownCredentialsTests() => _cache = new KnownCredentials(_bus, _time);
 
     [Fact]
     public void StoredToken_IsFound_UntilItsUserIsForgotten_OtherUsersStay()
@@ -42,7 +42,7 @@ public sealed class CredentialCacheTests
         Assert.Same(host, _cache.Find<HostHolder>(hostHash));
         Assert.Null(_cache.Find<TokenHolder>(hostHash));
 
-        _bus.HearFromOther(CredentialCache.Topic, host.Id.ToString("N"));
+        _bus.HearFromOther(KnownCredentials.Topic, host.Id.ToString("N"));
 
         Assert.Null(_cache.Find<HostHolder>(hostHash));
         Assert.Same(token, _cache.Find<TokenHolder>(tokenHash));
@@ -67,7 +67,7 @@ public sealed class CredentialCacheTests
         var (holder, hash) = Holder();
         _cache.Store(hash, holder, _cache.Generation);
 
-        _bus.HearFromOther(CredentialCache.Topic, holder.Token.UserId.ToString("N"));
+        _bus.HearFromOther(KnownCredentials.Topic, holder.Token.UserId.ToString("N"));
 
         Assert.Null(_cache.Find<TokenHolder>(hash));
     }
@@ -78,7 +78,7 @@ public sealed class CredentialCacheTests
         var (holder, hash) = Holder();
         _cache.Store(hash, holder, _cache.Generation);
 
-        _bus.HearFromOther(CredentialCache.Topic, "not a user id");
+        _bus.HearFromOther(KnownCredentials.Topic, "not a user id");
 
         Assert.Equal(0, _cache.Count);
     }
@@ -104,7 +104,7 @@ public sealed class CredentialCacheTests
         var (holder, hash) = Holder();
         _cache.Store(hash, holder, _cache.Generation);
 
-        _time.Advance(CredentialCache.MaxAge - TimeSpan.FromSeconds(1));
+        _time.Advance(KnownCredentials.MaxAge - TimeSpan.FromSeconds(1));
         Assert.Same(holder, _cache.Find<TokenHolder>(hash));
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.Null(_cache.Find<TokenHolder>(hash));
