@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Portal.Data.Concurrency;
 using Portal.Data.Postgres;
 using Portal.Data.Sqlite;
 
@@ -43,15 +45,19 @@ public static class PortalDataExtensions
         return builder;
     }
 
-    /// <remarks>Every <see cref="IInterceptor"/> registered as a service takes part in every context's saves.</remarks>
+    /// <remarks>
+    /// Every <see cref="IInterceptor"/> registered as a service takes part in every context's saves. Contexts come from
+    /// a pool: every agent call and page action makes one, and a new one costs more than a short query.
+    /// </remarks>
     private static void AddPortalContext<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
         where TContext : PortalDbContext
     {
-        services.AddDbContextFactory<TContext>((sp, o) =>
+        services.AddPooledDbContextFactory<TContext>((sp, o) =>
         {
             configure(o);
-            o.AddInterceptors(sp.GetServices<IInterceptor>());
+            o.AddInterceptors([.. sp.GetServices<IInterceptor>(), VersionStamp.Instance]);
         });
+        services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
         services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp =>
             new PortalDbContextFactory<TContext>(sp.GetRequiredService<IDbContextFactory<TContext>>()));
         services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<TContext>());

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Portal.Core.ApiTokens;
 using Portal.Core.Auditing;
 using Portal.Core.Common;
@@ -130,8 +131,17 @@ public abstract class PortalDbContext(DbContextOptions options)
             ? base.SaveChanges(acceptAllChangesOnSuccess)
             : throw new InvalidOperationException("Audit entries are appended to their chain asynchronously: save them with SaveChangesAsync.");
 
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.AddInterceptors(VersionStamp.Instance);
+    /// <summary>
+    /// The version stamp, for contexts made by hand (tests, design time). The portal's own contexts have it in their
+    /// pooled options already, and a pooled context may not change its options here.
+    /// </summary>
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        if (optionsBuilder.Options.FindExtension<CoreOptionsExtension>()?.Interceptors?.Contains(VersionStamp.Instance) != true)
+        {
+            optionsBuilder.AddInterceptors(VersionStamp.Instance);
+        }
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
