@@ -14,7 +14,7 @@ namespace Portal.ServiceDefaults;
 /// source named <c>TenantPortal.*</c>, exported over OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set
 /// (with <c>OTEL_SERVICE_NAME</c>, <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, … as the OpenTelemetry SDK reads them).
 /// Without an endpoint no tracer or meter provider is made: a provider listens to every request and every SQL command
-/// whether or not anything exports what it records, and that cost a busy portal a tenth of its CPU.
+/// whether or not anything exports what it records (bench/README.md, the fleet run, found it in a busy portal's profile).
 /// </summary>
 public static class Telemetry
 {
