@@ -312,7 +312,6 @@ internal static class BenchProgram
         Console.Write(AttestationBench.Render(results));
     }
 
-
     private static async Task<Measurement> MeasureAsync(LoadRunner runner, string name, BenchOperation operation, CancellationToken ct)
     {
         Progress($"{name}");

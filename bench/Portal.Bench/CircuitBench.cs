@@ -226,7 +226,6 @@ internal static class CircuitBench
         return text.ToString();
     }
 
-
     private static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -20,7 +20,6 @@ public static class MachineCpu
         return 100.0 * (total - idle) / total;
     }
 
-    /// <summary>The CPU's model name from /proc/cpuinfo; "unknown" elsewhere.</summary>
     /// <summary>The 1, 5 and 15 minute load averages, or "?" where the system does not say.</summary>
     public static string LoadAverage()
     {
@@ -34,6 +33,7 @@ public static class MachineCpu
         }
     }
 
+    /// <summary>The CPU's model name from /proc/cpuinfo; "unknown" elsewhere.</summary>
     public static string Model()
     {
         try

@@ -263,7 +263,6 @@ internal static class RecoveryBench
         return text.ToString();
     }
 
-
     private static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -257,7 +257,6 @@ internal static class UploadBench
 
     private static string Ratio(double value) => Invariant($"{value:0.000}×");
 
-
     private static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
