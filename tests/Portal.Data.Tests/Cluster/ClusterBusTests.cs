@@ -116,7 +116,7 @@ public sealed class ClusterBusTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task QuietListener_KeepsMakingItsRoundTrips_AndKeepsTrustingItself()
+    public async Task QuietListener_KeepsMakingItsRoundTrips_SoItKeepsTrustingItself()
     {
         // No message at all: only the listener's own checks show in its session's query start.
         await using var connection = new Npgsql.NpgsqlConnection(_database.ConnectionString);
@@ -126,12 +126,14 @@ public sealed class ClusterBusTests : IAsyncLifetime
         command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = PostgresClusterBus.ListenerName(_a.Bus.ProcessId) });
         var checks = new HashSet<DateTime>();
 
+        // A stalled listener stops here. Trust itself is not asserted between checks: on a loaded machine one round trip
+        // may come later than its lease, which costs the cache a moment and is not a stall.
         await Eventually.Async(async () =>
         {
             checks.Add((DateTime)(await command.ExecuteScalarAsync())!);
-            Assert.True(_a.Bus.IsListening, $"A stopped trusting itself after {checks.Count} round trips of a quiet listener");
             return checks.Count >= 25;
         }, TimeSpan.FromSeconds(30), "25 round trips of A's quiet listener");
+        await Eventually.Async(() => Task.FromResult(_a.Bus.IsListening), what: "A trusting itself after 25 quiet round trips");
     }
 
     [Theory]

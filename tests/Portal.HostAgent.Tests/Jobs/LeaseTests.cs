@@ -1,6 +1,7 @@
 using Portal.Core.Fabric.Protocol;
 using Portal.Core.Jobs;
 using Portal.HostAgent.Jobs;
+using Portal.Testing;
 
 namespace Portal.HostAgent.Tests.Jobs;
 
@@ -84,8 +85,14 @@ public sealed class LeaseTests : IDisposable
 
         var running = _agent.Executor.RunAsync(job, CancellationToken.None);
         await _agent.Portal.TimedOut.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        _agent.Time.Advance(TimeSpan.FromSeconds(1));
 
+        // The agent waits a second on its clock before sending again, but may not have begun that wait yet: the clock
+        // moves on until the report arrives, not once.
+        await Eventually.Async(() =>
+        {
+            _agent.Time.Advance(TimeSpan.FromSeconds(1));
+            return Task.FromResult(_agent.Portal.Steps.Any(s => (s.Step, s.State) == (JobStepKind.WriteDisk, JobStepState.Running)));
+        }, what: "the step report sent again");
         Assert.Equal(JobRunOutcome.Succeeded, await running.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Single(_agent.Portal.Steps, s => (s.Step, s.State) == (JobStepKind.WriteDisk, JobStepState.Running));
     }
