@@ -54,7 +54,7 @@ public static class AdminAddOnEndpoints
         .By("name", a => a.Name, a => a.Id).And("createdAt", a => a.CreatedAt).And("state", a => a.State);
 
     private static async Task<Ok<Page<AddOnDto>>> ListAsync(AddOnService addOns, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok((await (await addOns.ListAsync(ct)).ToPageAsync(list, Orders, ct)).WithNextLink(http.Request, list));
+        TypedResults.Ok((await addOns.ListAsync(ct)).ToPage(list, Orders).WithNextLink(http.Request, list));
 
     private static async Task<Ok<AddOnDto>> GetAsync(Guid id, AddOnService addOns, CancellationToken ct) =>
         TypedResults.Ok(await addOns.GetAsync(id, ct));

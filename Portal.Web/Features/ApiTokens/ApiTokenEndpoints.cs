@@ -32,7 +32,7 @@ public static class ApiTokenEndpoints
 
     private static async Task<Ok<Page<ApiTokenDto>>> ListAsync(
         ClaimsPrincipal user, ApiTokenService tokens, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok((await (await tokens.ListAsync(user.GetUserId(), ct)).ToPageAsync(list, Orders, ct)).WithNextLink(http.Request, list));
+        TypedResults.Ok((await tokens.ListAsync(user.GetUserId(), ct)).ToPage(list, Orders).WithNextLink(http.Request, list));
 
     private static async Task<Ok<ApiTokenDto>> GetAsync(Guid id, ClaimsPrincipal user, ApiTokenService tokens, CancellationToken ct) =>
         TypedResults.Ok(await tokens.GetAsync(user.GetUserId(), id, ct));

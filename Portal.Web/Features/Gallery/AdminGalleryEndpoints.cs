@@ -75,7 +75,7 @@ public static class AdminGalleryEndpoints
 
     private static async Task<Ok<Page<TemplateDto>>> ListTemplatesAsync(
         GalleryService gallery, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok((await (await gallery.ListTemplatesAsync(ct)).ToPageAsync(list, TemplateOrders, ct)).WithNextLink(http.Request, list));
+        TypedResults.Ok((await gallery.ListTemplatesAsync(ct)).ToPage(list, TemplateOrders).WithNextLink(http.Request, list));
 
     private static async Task<Ok<TemplateDto>> GetTemplateAsync(Guid id, GalleryService gallery, CancellationToken ct) =>
         TypedResults.Ok(await gallery.GetTemplateAsync(id, ct));
@@ -106,7 +106,7 @@ public static class AdminGalleryEndpoints
 
     private static async Task<Ok<Page<HardwareProfileDto>>> ListProfilesAsync(
         GalleryService gallery, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok((await (await gallery.ListProfilesAsync(ct)).ToPageAsync(list, ProfileOrders, ct)).WithNextLink(http.Request, list));
+        TypedResults.Ok((await gallery.ListProfilesAsync(ct)).ToPage(list, ProfileOrders).WithNextLink(http.Request, list));
 
     private static async Task<Ok<HardwareProfileDto>> GetProfileAsync(Guid id, GalleryService gallery, CancellationToken ct) =>
         TypedResults.Ok(await gallery.GetProfileAsync(id, ct));

@@ -76,10 +76,10 @@ public static class PlanEndpoints
 
     private static async Task<Ok<Page<PublicPlanDto>>> ListPublicAsync(
         PlanCatalog catalog, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok((await (await catalog.ListPublicAsync(ct)).ToPageAsync(list, PublicOrders, ct)).WithNextLink(http.Request, list));
+        TypedResults.Ok((await catalog.ListPublicAsync(ct)).ToPage(list, PublicOrders).WithNextLink(http.Request, list));
 
     private static async Task<Ok<Page<PlanDto>>> ListAsync(PlanService plans, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok((await (await plans.ListAsync(ct)).ToPageAsync(list, Orders, ct)).WithNextLink(http.Request, list));
+        TypedResults.Ok((await plans.ListAsync(ct)).ToPage(list, Orders).WithNextLink(http.Request, list));
 
     private static async Task<Ok<PlanDto>> GetAsync(Guid id, PlanService plans, CancellationToken ct) =>
         TypedResults.Ok(await plans.GetAsync(id, ct));

@@ -83,7 +83,7 @@ public static class ShieldingDataEndpoints
 
     private static async Task<Ok<Page<ShieldingDataDto>>> ListAsync(
         ClaimsPrincipal user, ShieldingDataService shieldingData, [AsParameters] ListQuery list, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok((await (await shieldingData.ListAsync(user.GetRequiredTenantId(), ct)).ToPageAsync(list, Orders, ct))
+        TypedResults.Ok((await shieldingData.ListAsync(user.GetRequiredTenantId(), ct)).ToPage(list, Orders)
             .WithNextLink(http.Request, list));
 
     private static async Task<Ok<ShieldingDataDto>> GetAsync(

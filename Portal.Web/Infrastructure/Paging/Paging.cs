@@ -10,7 +10,7 @@ public static class Paging
 {
     /// <summary>
     /// Orders <paramref name="query"/> as <paramref name="list"/> asks (400 on an unknown field or a page size over
-    /// <see cref="ListQuery.MaxTop"/>) and reads one page with the total. Works on a database query and on a list in memory.
+    /// <see cref="ListQuery.MaxTop"/>) and reads one page with the total, in the database.
     /// </summary>
     public static Task<Page<T>> ToPageAsync<T>(this IQueryable<T> query, ListQuery list, SortFields<T> sort, CancellationToken ct) =>
         query.ToPageAsync(list, sort, item => item, ct);
@@ -21,11 +21,8 @@ public static class Paging
     {
         var (top, skip) = Check(list);
         var ordered = Order(query, list.OrderBy, sort);
-        var isDatabase = query is IAsyncEnumerable<T>;
-        var total = isDatabase ? await query.CountAsync(ct) : query.Count();
-        var page = ordered.Skip(skip).Take(top).Select(select);
-        var items = isDatabase ? await page.ToListAsync(ct) : [.. page];
-        return new Page<TOut>(items, total);
+        var total = await query.CountAsync(ct);
+        return new Page<TOut>(await ordered.Skip(skip).Take(top).Select(select).ToListAsync(ct), total);
     }
 
     /// <summary>
@@ -38,9 +35,18 @@ public static class Paging
         return Order(query, list.OrderBy, sort).Skip(skip).Take(top);
     }
 
-    /// <summary>A page of a list already in memory (the short lists: plans, add-ons, templates, sizes, files, tokens).</summary>
-    public static Task<Page<T>> ToPageAsync<T>(this IEnumerable<T> items, ListQuery list, SortFields<T> sort, CancellationToken ct) =>
-        items.AsQueryable().ToPageAsync(list, sort, ct);
+    /// <summary>
+    /// A page of a list already in memory (the short lists: plans, add-ons, templates, sizes, files, tokens), checked and
+    /// ordered as above.
+    /// </summary>
+    public static Page<T> ToPage<T>(this IReadOnlyCollection<T> items, ListQuery list, SortFields<T> sort)
+    {
+        var (top, skip) = Check(list);
+        var (field, descending) = OrderOf(list.OrderBy, sort);
+        return sort.TryApply(items, field, descending, out var ordered)
+            ? new Page<T>([.. ordered.Skip(skip).Take(top)], items.Count)
+            : throw OrderByError(sort);
+    }
 
     /// <summary>
     /// Sets <see cref="Page{T}.NextLink"/>: this request's path and query with <c>skip</c> moved past this page, or
@@ -83,20 +89,26 @@ public static class Paging
 
     private static IOrderedQueryable<T> Order<T>(IQueryable<T> query, string? orderBy, SortFields<T> sort)
     {
-        var (field, descending) = (sort.DefaultField, sort.DefaultDescending);
-        if (!string.IsNullOrWhiteSpace(orderBy))
-        {
-            var parts = orderBy.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var direction = parts.Length == 2 ? parts[1].ToLowerInvariant() : "asc";
-            if (parts.Length > 2 || direction is not ("asc" or "desc"))
-            {
-                throw OrderByError(sort);
-            }
+        var (field, descending) = OrderOf(orderBy, sort);
+        return sort.TryApply(query, field, descending, out var ordered) ? ordered : throw OrderByError(sort);
+    }
 
-            (field, descending) = (parts[0], direction == "desc");
+    /// <summary>The field and direction <c>orderBy</c> names ("name", "name desc"), the list's default when it names none.</summary>
+    private static (string Field, bool Descending) OrderOf<T>(string? orderBy, SortFields<T> sort)
+    {
+        if (string.IsNullOrWhiteSpace(orderBy))
+        {
+            return (sort.DefaultField, sort.DefaultDescending);
         }
 
-        return sort.TryApply(query, field, descending, out var ordered) ? ordered : throw OrderByError(sort);
+        var parts = orderBy.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var direction = parts.Length == 2 ? parts[1].ToLowerInvariant() : "asc";
+        if (parts.Length > 2 || direction is not ("asc" or "desc"))
+        {
+            throw OrderByError(sort);
+        }
+
+        return (parts[0], direction == "desc");
     }
 
     private static DomainValidationException OrderByError<T>(SortFields<T> sort) =>

@@ -4,14 +4,15 @@ namespace Portal.Web.Infrastructure.Paging;
 
 /// <summary>
 /// The fields a list may be ordered by (<c>orderBy=</c>), its default order, and a unique key that ends every order
-/// so that pages never overlap or skip an item.
+/// so that pages never overlap or skip an item. A database query is ordered by the fields' expressions; a list in memory
+/// by the same expressions compiled once, here: ordering it as a queryable would compile them on every request.
 /// </summary>
 public sealed class SortFields<T>
 {
-    private readonly Dictionary<string, Func<IQueryable<T>, bool, IOrderedQueryable<T>>> _fields = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Func<IOrderedQueryable<T>, bool, IOrderedQueryable<T>> _tieBreaker;
+    private readonly Dictionary<string, Field> _fields = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Field _tieBreaker;
 
-    private SortFields(Func<IOrderedQueryable<T>, bool, IOrderedQueryable<T>> tieBreaker)
+    private SortFields(Field tieBreaker)
     {
         _tieBreaker = tieBreaker;
     }
@@ -26,7 +27,7 @@ public sealed class SortFields<T>
     public static SortFields<T> By<TField, TKey>(
         string name, Expression<Func<T, TField>> field, Expression<Func<T, TKey>> key, bool descending = false)
     {
-        var sort = new SortFields<T>((q, descending) => descending ? q.ThenByDescending(key) : q.ThenBy(key));
+        var sort = new SortFields<T>(Field.Of(key));
         sort.DefaultField = name;
         sort.DefaultDescending = descending;
         return sort.And(name, field);
@@ -34,7 +35,7 @@ public sealed class SortFields<T>
 
     public SortFields<T> And<TField>(string name, Expression<Func<T, TField>> field)
     {
-        _fields[name] = (query, descending) => descending ? query.OrderByDescending(field) : query.OrderBy(field);
+        _fields[name] = Field.Of(field);
         return this;
     }
 
@@ -42,11 +43,54 @@ public sealed class SortFields<T>
     {
         if (_fields.TryGetValue(field, out var order))
         {
-            ordered = _tieBreaker(order(query, descending), descending);
+            ordered = _tieBreaker.ThenBy(order.OrderBy(query, descending), descending);
             return true;
         }
 
         ordered = null!;
         return false;
+    }
+
+    public bool TryApply(IEnumerable<T> items, string field, bool descending, out IOrderedEnumerable<T> ordered)
+    {
+        if (_fields.TryGetValue(field, out var order))
+        {
+            ordered = _tieBreaker.ThenBy(order.OrderBy(items, descending), descending);
+            return true;
+        }
+
+        ordered = null!;
+        return false;
+    }
+
+    /// <summary>One field: its expression orders a database query, the same compiled once orders a list in memory.</summary>
+    private abstract class Field
+    {
+        public static Field Of<TField>(Expression<Func<T, TField>> expression) => new Field<TField>(expression);
+
+        public abstract IOrderedQueryable<T> OrderBy(IQueryable<T> query, bool descending);
+
+        public abstract IOrderedQueryable<T> ThenBy(IOrderedQueryable<T> query, bool descending);
+
+        public abstract IOrderedEnumerable<T> OrderBy(IEnumerable<T> items, bool descending);
+
+        public abstract IOrderedEnumerable<T> ThenBy(IOrderedEnumerable<T> items, bool descending);
+    }
+
+    private sealed class Field<TField>(Expression<Func<T, TField>> expression) : Field
+    {
+        private readonly Func<T, TField> _compiled = expression.Compile();
+
+        public override IOrderedQueryable<T> OrderBy(IQueryable<T> query, bool descending) =>
+            descending ? query.OrderByDescending(expression) : query.OrderBy(expression);
+
+        public override IOrderedQueryable<T> ThenBy(IOrderedQueryable<T> query, bool descending) =>
+            descending ? query.ThenByDescending(expression) : query.ThenBy(expression);
+
+        public override IOrderedEnumerable<T> OrderBy(IEnumerable<T> items, bool descending) =>
+            descending ? items.OrderByDescending(_compiled) : items.OrderBy(_compiled);
+
+        public override IOrderedEnumerable<T> ThenBy(IOrderedEnumerable<T> items, bool descending) =>
+            descending ? items.ThenByDescending(_compiled) : items.ThenBy(_compiled);
     }
 }

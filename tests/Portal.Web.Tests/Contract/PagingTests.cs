@@ -108,6 +108,22 @@ public sealed class PagingTests(PortalWebFactory factory) : IClassFixture<Portal
     }
 
     [Fact]
+    public async Task InMemoryList_OrderBy_SortsAscendingOrDescending_AcrossPages()
+    {
+        var tenant = await ContractRequests.TenantAsync(factory);
+        foreach (var name in new[] { "bravo", "alpha", "delta", "charlie" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await tenant.PostAsJsonAsync("/api/v1/tokens", new CreateApiTokenRequest(name))).StatusCode);
+        }
+
+        var ascending = (await WalkAsync<ApiTokenDto>(tenant, "/api/v1/tokens?orderBy=name&top=1")).SelectMany(p => p.Items).ToList();
+        var descending = (await WalkAsync<ApiTokenDto>(tenant, "/api/v1/tokens?orderBy=name%20desc&top=3")).SelectMany(p => p.Items).ToList();
+
+        Assert.Equal(["alpha", "bravo", "charlie", "delta"], ascending.Select(t => t.Name));
+        Assert.Equal(["delta", "charlie", "bravo", "alpha"], descending.Select(t => t.Name));
+    }
+
+    [Fact]
     public void EveryGetEndpoint_ThatAnswersAList_AnswersAPage()
     {
         var lists = factory.Services.GetServices<EndpointDataSource>()
