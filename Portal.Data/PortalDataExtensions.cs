@@ -29,7 +29,7 @@ public static class PortalDataExtensions
         {
             case DatabaseProvider.Postgres:
                 builder.Services.AddPortalContext<PostgresPortalDbContext>(o =>
-                    o.UseNpgsql(options.ConnectionString, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds)));
+                    o.UseNpgsql(PostgresConnectionString.WithPortalDefaults(options.ConnectionString!), npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds)));
                 break;
             case DatabaseProvider.Sqlite:
                 var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString)
