@@ -128,21 +128,23 @@ public sealed class JobPlacement(
     private async Task TakeBackIfStrandedAsync(Guid jobId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+
+        // Looked at without its lock first: its host's claims skip a locked job (SKIP LOCKED), so holding every placed job
+        // on every tick would hide it from them now and then. Only a job that looks stranded is locked and looked at again.
+        var now = time.GetUtcNow();
+        if (await WhyStrandedAsync(db, await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId, ct), now, ct) is null)
+        {
+            return;
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var job = await db.LockJobAsync(jobId, ct);
-        if (job is not { State: JobState.Placing, HostId: { } hostId })
+        if (job is null || await WhyStrandedAsync(db, job, now, ct) is not { } reason)
         {
             return;
         }
 
-        var now = time.GetUtcNow();
-        var host = await db.GuardedHosts.AsNoTracking().SingleOrDefaultAsync(h => h.Id == hostId, ct);
-        var candidate = host is null ? null : HostCandidate.From(host, HostResources.Zero, now, fabric.Value.HeartbeatStaleAfter);
-        if (Placement.WhyTakeBack(candidate, job.Type == JobType.Create) is not { } reason)
-        {
-            return;
-        }
-
+        var hostId = job.HostId;
         var vm = await db.VirtualMachines.SingleAsync(v => v.Id == job.VmId, ct);
         job.Unplace(reason, now);
         job.ApplyTo(vm, now);
@@ -150,6 +152,19 @@ public sealed class JobPlacement(
         await transaction.CommitAsync(ct);
         logger.LogWarning("Job {JobId} taken back from host {HostId}: {Reason}", job.Id, hostId, reason);
         await changes.PublishAsync(new PortalChange(ChangeKind.Job, job.Id, job.TenantId), ct);
+    }
+
+    /// <summary>Why a placed job should be taken back from its host (gone, or no longer fit for it); null while it may stay.</summary>
+    private async Task<string?> WhyStrandedAsync(PortalDbContext db, Job? job, DateTimeOffset now, CancellationToken ct)
+    {
+        if (job is not { State: JobState.Placing, HostId: { } hostId })
+        {
+            return null;
+        }
+
+        var host = await db.GuardedHosts.AsNoTracking().SingleOrDefaultAsync(h => h.Id == hostId, ct);
+        var candidate = host is null ? null : HostCandidate.From(host, HostResources.Zero, now, fabric.Value.HeartbeatStaleAfter);
+        return Placement.WhyTakeBack(candidate, job.Type == JobType.Create);
     }
 
     private static PlacementDecision Decide(Job job, VirtualMachine vm, IReadOnlyList<HostCandidate> hosts)
