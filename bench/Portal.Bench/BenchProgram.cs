@@ -116,6 +116,7 @@ internal static class BenchProgram
         var lister = await setup.CreateTenantAsync("lister", offer.PlanId, subscriptions: 1, ct);
         Progress($"creating the lister's {PortalScenarios.ListedVms} VMs");
         await setup.CreateVmsAsync(lister, offer, PortalScenarios.ListedVms, ct);
+        await portal.AnalyzeAsync(ct);
 
         using var client = new HttpClient(new SocketsHttpHandler
         {
