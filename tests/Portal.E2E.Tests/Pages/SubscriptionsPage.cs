@@ -35,6 +35,8 @@ public sealed class SubscriptionsPage(IPage page) : PortalShell(page)
 
     public ILocator InvitationCodeInput => Page.Locator("#invitation-code input");
 
+    public ILocator NamePreview => Page.Locator("#subscription-name-preview");
+
     public ILocator InvitationCodeField => Page.Locator("#invitation-code-field");
 
     public async Task StartSubscribeAsync(string planName)
@@ -46,7 +48,21 @@ public sealed class SubscriptionsPage(IPage page) : PortalShell(page)
     /// <summary>Fills the open subscribe form and confirms; the caller asserts the outcome.</summary>
     public async Task SubmitSubscribeAsync(string displayName, string? invitationCode = null)
     {
-        await SubscriptionNameInput.FillAsync(displayName);
+        // The preview is rendered by the server: once it shows the name, the confirm click cannot overtake it. Text filled
+        // in before the field's events are wired up reaches only the browser, so it is filled again until the server has it.
+        for (var attempt = 1; ; attempt++)
+        {
+            await SubscriptionNameInput.FillAsync(displayName);
+            try
+            {
+                await Assertions.Expect(NamePreview).ToContainTextAsync(displayName.Trim(), new() { Timeout = 3_000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 5)
+            {
+                await SubscriptionNameInput.FillAsync("");
+            }
+        }
         if (invitationCode is not null)
         {
             await InvitationCodeInput.FillAsync(invitationCode);

@@ -12,9 +12,7 @@ internal static class TenantVm
     public static async Task<VirtualMachinePage> SignUpAndCreateAsync(IPage page, (string PlanName, string TemplateName, string SizeName) offer)
     {
         await new SignUpPage(page).SignUpAsync(TestTenant.New());
-        // Named as the plan, which is also the name an empty field gives: on a loaded machine the text typed into the
-        // Fluent field sometimes did not reach the server before the confirm click, and naming is tested elsewhere.
-        await SubscribeAsync(page, offer.PlanName, offer.PlanName);
+        await SubscribeAsync(page, offer.PlanName, "Scale-out VMs");
 
         // From here every document the tab loads records the job steps it shows.
         await page.Context.AddInitScriptAsync(StepRecorder);
