@@ -63,6 +63,7 @@ public sealed class SubscriptionsPage(IPage page) : PortalShell(page)
                 await SubscriptionNameInput.FillAsync("");
             }
         }
+
         if (invitationCode is not null)
         {
             await InvitationCodeInput.FillAsync(invitationCode);

@@ -93,6 +93,7 @@ public sealed class LeaseTests : IDisposable
             _agent.Time.Advance(TimeSpan.FromSeconds(1));
             return Task.FromResult(_agent.Portal.Steps.Any(s => (s.Step, s.State) == (JobStepKind.WriteDisk, JobStepState.Running)));
         }, what: "the step report sent again");
+
         Assert.Equal(JobRunOutcome.Succeeded, await running.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Single(_agent.Portal.Steps, s => (s.Step, s.State) == (JobStepKind.WriteDisk, JobStepState.Running));
     }
