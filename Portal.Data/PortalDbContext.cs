@@ -59,40 +59,20 @@ public abstract class PortalDbContext(DbContextOptions options)
     /// <summary>
     /// Saves, appending new audit entries to the hash chain (<see cref="AuditChain"/>) in the same transaction as the
     /// change they record. Everything else is written first; then the chain's head is locked, the entries linked after it
-    /// and written (on PostgreSQL in one statement). The head is the last lock the transaction takes and is held until it
-    /// commits, so appends from every process queue briefly, and cannot deadlock with the row locks the change itself
-    /// took. A caller with a transaction of its own should end with <see cref="SaveChangesAndCommitAsync"/>, which sends
-    /// the commit with the chain's statement; without a transaction of the caller's, one is begun and committed here, the
-    /// same way. Changes are always accepted on success.
+    /// and written (on PostgreSQL in one statement). The head is the last lock the transaction takes and is held until it commits (a caller should commit
+    /// soon after saving), so appends from every process queue briefly, and cannot deadlock with the row locks the change
+    /// itself took. Without a transaction of the caller's, one is begun and committed here. Changes are always accepted
+    /// on success.
     /// </summary>
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
-        SaveAsync(commitCallersTransaction: false, cancellationToken);
-
-    /// <summary>
-    /// Saves and commits the caller's transaction. With audit entries on PostgreSQL the commit travels in one round trip
-    /// with the statement that appends them to the chain, so the chain's head, which every process's appends pass one at a
-    /// time, is not held while this process gets round to sending the commit.
-    /// </summary>
-    public async Task<int> SaveChangesAndCommitAsync(CancellationToken ct) =>
-        Database.CurrentTransaction is null
-            ? throw new InvalidOperationException("SaveChangesAndCommitAsync commits the caller's transaction: begin one first.")
-            : await SaveAsync(commitCallersTransaction: true, ct);
-
-    private async Task<int> SaveAsync(bool commitCallersTransaction, CancellationToken ct)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var appended = NewAuditEntries();
         if (appended.Count == 0)
         {
-            var saved = await base.SaveChangesAsync(true, ct);
-            if (commitCallersTransaction)
-            {
-                await Database.CurrentTransaction!.CommitAsync(ct);
-            }
-
-            return saved;
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
-        var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
+        var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         await using (ownTransaction)
         {
             foreach (var entry in appended)
@@ -103,7 +83,7 @@ public abstract class PortalDbContext(DbContextOptions options)
             int written;
             try
             {
-                written = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(true, ct) : 0;
+                written = ChangeTracker.HasChanges() ? await base.SaveChangesAsync(true, cancellationToken) : 0;
             }
             catch
             {
@@ -111,29 +91,27 @@ public abstract class PortalDbContext(DbContextOptions options)
                 throw;
             }
 
-            var commit = ownTransaction is not null || commitCallersTransaction;
-            var (linked, committed) = await AppendToChainAsync(appended, commit, ct);
-            if (commit && !committed)
+            written += await AppendToChainAsync(appended, cancellationToken);
+            if (ownTransaction is not null)
             {
-                await Database.CurrentTransaction!.CommitAsync(ct);
+                await ownTransaction.CommitAsync(cancellationToken);
             }
 
-            return written + linked;
+            return written;
         }
     }
 
     /// <summary>
-    /// PostgreSQL links and inserts the entries in one statement (<see cref="AuditChainStatement"/>), followed by the
-    /// commit in the same round trip when asked; SQLite, whose transaction already holds its only write lock and which
-    /// has no SHA-256, links them here and saves, and leaves the commit to the caller.
+    /// PostgreSQL links and inserts the entries in one statement (<see cref="AuditChainStatement"/>); SQLite, whose
+    /// transaction already holds its only write lock and which has no SHA-256, links them here and saves.
     /// </summary>
-    private async Task<(int Linked, bool Committed)> AppendToChainAsync(List<AuditEntry> appended, bool commit, CancellationToken ct)
+    private async Task<int> AppendToChainAsync(List<AuditEntry> appended, CancellationToken ct)
     {
         if (Database.IsNpgsql())
         {
             try
             {
-                return (await AuditChainStatement.InsertLinkedAsync(this, appended, commit, ct), commit);
+                return await AuditChainStatement.InsertLinkedAsync(this, appended, ct);
             }
             catch
             {
@@ -144,7 +122,7 @@ public abstract class PortalDbContext(DbContextOptions options)
 
         AuditEntries.AddRange(appended);
         await AuditChainStore.AppendAsync(this, appended, ct);
-        return (await base.SaveChangesAsync(true, ct), false);
+        return await base.SaveChangesAsync(true, ct);
     }
 
     /// <summary>Audit entries are chained as they are saved, which reads the chain's head: that is done asynchronously only.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Portal.Core.Auditing;
@@ -56,32 +55,14 @@ internal static class AuditChainStatement
         ORDER BY c.sequence
         """;
 
-    // Without its head the statement above links and inserts nothing, and fails nothing. This one fails then, in words, so
-    // that a COMMIT sent after it never runs: the change would otherwise be committed without its audit entries. (A cast
-    // of text that is not a number is SQL's way to raise an error; now() keeps it from being evaluated when planned.)
-    private const string HeadPresent = """
-        SELECT ('The audit chain''s head row is missing: the database was not migrated, or the row was deleted (' || now() || ')')::int
-        WHERE NOT EXISTS (SELECT 1 FROM audit_chain_head WHERE "Id" = @head)
-        """;
-
     /// <summary>
     /// Inserts <paramref name="entries"/> (not tracked as added) linked after the head, in order, and tracks them as
-    /// stored; with <paramref name="commit"/>, a <c>COMMIT</c> follows in the same round trip and ends the transaction.
-    /// Each link the database computed is checked against <see cref="AuditEntry.Link"/>: a mismatch throws, and the
-    /// transaction, if still open, takes nothing with it. (A mismatch after the commit is past stopping; the chain
-    /// verifier reports such an entry as one whose hash does not match its contents.)
+    /// stored. Each link the database computed is checked against <see cref="AuditEntry.Link"/>: a mismatch throws, and
+    /// the caller's transaction, not committed, takes nothing with it.
     /// </summary>
-    public static async Task<int> InsertLinkedAsync(PortalDbContext db, IReadOnlyList<AuditEntry> entries, bool commit, CancellationToken ct)
+    public static async Task<int> InsertLinkedAsync(PortalDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction())
-        {
-            Timeout = db.Database.GetCommandTimeout() ?? 30,
-        };
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql)
-        {
-            Parameters =
-            {
+        var linked = await db.Database.SqlQueryRaw<LinkedEntry>(Sql,
                 new NpgsqlParameter("head", AuditChainHead.RowId),
                 new NpgsqlParameter("label", NpgsqlDbType.Bytea) { Value = Label },
                 Array("at", NpgsqlDbType.TimestampTz, entries.Select(e => e.At)),
@@ -91,24 +72,8 @@ internal static class AuditChainStatement
                 Array("action", NpgsqlDbType.Text, entries.Select(e => e.Action)),
                 Array("target", NpgsqlDbType.Text, entries.Select(e => e.Target)),
                 Array("remote_address", NpgsqlDbType.Text, entries.Select(e => e.RemoteAddress)),
-                Array("record", NpgsqlDbType.Bytea, entries.Select(e => e.EncodeRecord())),
-            },
-        });
-        if (commit)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(HeadPresent) { Parameters = { new NpgsqlParameter("head", AuditChainHead.RowId) } });
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        }
-
-        var linked = new List<LinkedEntry>(entries.Count);
-        await using (var reader = await batch.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                linked.Add(new LinkedEntry(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
-            }
-        }
-
+                Array("record", NpgsqlDbType.Bytea, entries.Select(e => e.EncodeRecord())))
+            .ToListAsync(ct);
         if (linked.Count != entries.Count)
         {
             throw new InvalidOperationException(

@@ -76,7 +76,7 @@ public static class VmReservation
             $"vm:{vm.Id} ({vm.Name}){(vm.Shielded ? $" shielded ({vm.Policy})" : "")} job:{job.Id}", vm.TenantId, now));
         try
         {
-            await db.SaveChangesAndCommitAsync(ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException e) when (idempotencyKey is not null && e.IsUniqueViolation())
         {
@@ -87,6 +87,7 @@ public static class VmReservation
                 ?? throw new StateConflictException("A request with this Idempotency-Key is already being handled.");
         }
 
+        await transaction.CommitAsync(ct);
         return new Result(vm, job, Replayed: false) { TemplateName = template.Name, SizeName = size.Name };
     }
 
