@@ -43,9 +43,8 @@ public static class Paging
     {
         var (top, skip) = Check(list);
         var (field, descending) = OrderOf(list.OrderBy, sort);
-        return sort.TryApply(items, field, descending, out var ordered)
-            ? new Page<T>([.. ordered.Skip(skip).Take(top)], items.Count)
-            : throw OrderByError(sort);
+        var ordered = sort.Order(items, field, descending) ?? throw OrderByError(sort);
+        return new Page<T>([.. ordered.Skip(skip).Take(top)], items.Count);
     }
 
     /// <summary>
@@ -90,7 +89,7 @@ public static class Paging
     private static IOrderedQueryable<T> Order<T>(IQueryable<T> query, string? orderBy, SortFields<T> sort)
     {
         var (field, descending) = OrderOf(orderBy, sort);
-        return sort.TryApply(query, field, descending, out var ordered) ? ordered : throw OrderByError(sort);
+        return sort.Order(query, field, descending) ?? throw OrderByError(sort);
     }
 
     /// <summary>The field and direction <c>orderBy</c> names ("name", "name desc"), the list's default when it names none.</summary>

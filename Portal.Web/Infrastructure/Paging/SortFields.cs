@@ -39,29 +39,13 @@ public sealed class SortFields<T>
         return this;
     }
 
-    public bool TryApply(IQueryable<T> query, string field, bool descending, out IOrderedQueryable<T> ordered)
-    {
-        if (_fields.TryGetValue(field, out var order))
-        {
-            ordered = _tieBreaker.ThenBy(order.OrderBy(query, descending), descending);
-            return true;
-        }
+    /// <summary><paramref name="query"/> ordered by <paramref name="field"/>, then the key; null for a field not listed.</summary>
+    public IOrderedQueryable<T>? Order(IQueryable<T> query, string field, bool descending) =>
+        _fields.TryGetValue(field, out var order) ? _tieBreaker.ThenBy(order.OrderBy(query, descending), descending) : null;
 
-        ordered = null!;
-        return false;
-    }
-
-    public bool TryApply(IEnumerable<T> items, string field, bool descending, out IOrderedEnumerable<T> ordered)
-    {
-        if (_fields.TryGetValue(field, out var order))
-        {
-            ordered = _tieBreaker.ThenBy(order.OrderBy(items, descending), descending);
-            return true;
-        }
-
-        ordered = null!;
-        return false;
-    }
+    /// <summary>The same for a list in memory.</summary>
+    public IOrderedEnumerable<T>? Order(IEnumerable<T> items, string field, bool descending) =>
+        _fields.TryGetValue(field, out var order) ? _tieBreaker.ThenBy(order.OrderBy(items, descending), descending) : null;
 
     /// <summary>One field: its expression orders a database query, the same compiled once orders a list in memory.</summary>
     private abstract class Field
